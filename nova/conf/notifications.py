@@ -1,0 +1,89 @@
+"""Which notifications are sent, where, and how."""
+
+from oslo_config import cfg
+import oslo_messaging as messaging
+from oslo_messaging import opts as messaging_opts
+
+notifications_group = cfg.OptGroup(
+    name='notifications',
+    title='Notifications options',
+    help="""
+Most of the actions in nova which manipulate the system state generate
+notifications which are posted to the messaging component (e.g. RabbitMQ) and
+can be consumed by any service outside of nova. This group configures which
+format they use and where they go.
+""")
+
+notification_opts = [
+    cfg.StrOpt('notification_format',
+               default='versioned',
+               choices=[
+                   ('both',
+                    'Both the legacy unversioned and the new versioned '
+                    'notifications are emitted'),
+                   ('versioned',
+                    'Only the new versioned notifications are emitted'),
+                   ('unversioned',
+                    'Only the legacy unversioned notifications are emitted'),
+               ],
+               help="""
+Specifies which notification format shall be emitted by nova.
+
+The versioned notification interface is the only one that covers the service
+lifecycle (``service.create``, ``service.update``, ``service.delete``), so it
+is the default here. Choose ``unversioned`` to silence them.
+
+Related options:
+
+* ``[oslo_messaging_notifications] driver``: notifications are sent only when
+  a driver other than ``noop`` is configured.
+"""),
+    cfg.ListOpt('versioned_notifications_topics',
+                default=['versioned_notifications'],
+                help="""
+Specifies the topics for the versioned notifications issued by nova.
+
+The default value is fine for most deployments and rarely needs to be
+changed. However, if you have a third-party service that consumes versioned
+notifications, it might be worth getting a topic for that service.
+Nova will send a message containing a versioned notification payload to each
+topic queue in this list.
+
+The list of versioned notifications is visible in
+https://docs.openstack.org/nova/latest/reference/notifications.html
+"""),
+]
+
+# NOTE: these are oslo.messaging's options; nova only chooses its defaults,
+# which is why they are not listed by list_opts below.
+_DEFAULT_NOTIFICATION_DRIVER = ['messagingv2']
+_DEFAULT_NOTIFICATION_RETRY = 3
+
+
+def set_lib_defaults(conf):
+    """Set nova's defaults for oslo.messaging's options.
+
+    The control exchange is ``nova`` so consumers that listen there (Watcher,
+    Searchlight) receive the notifications. The retry count is bounded so a
+    lost broker connection can never block a database change for ever.
+    """
+    messaging.set_transport_defaults(control_exchange='nova')
+    # NOTE: oslo.messaging registers these only when the first Notifier is
+    # built; registering them now lets nova's defaults apply before that.
+    for group, opts in messaging_opts.list_opts():
+        if group == 'oslo_messaging_notifications':
+            conf.register_opts(opts, group=group)
+    conf.set_default('driver', _DEFAULT_NOTIFICATION_DRIVER,
+                     group='oslo_messaging_notifications')
+    conf.set_default('retry', _DEFAULT_NOTIFICATION_RETRY,
+                     group='oslo_messaging_notifications')
+
+
+def register_opts(conf):
+    conf.register_group(notifications_group)
+    conf.register_opts(notification_opts, group=notifications_group)
+    set_lib_defaults(conf)
+
+
+def list_opts():
+    return {notifications_group: notification_opts}

@@ -1,0 +1,26 @@
+"""Entry points for oslo-config-generator and the oslo_config Sphinx extension."""
+
+import collections
+
+from nova.conf import database
+from nova.conf import notifications
+from nova.conf import paths
+from nova.conf import service
+
+_OPT_MODULES = (paths, service, database, notifications)
+
+
+def list_opts():
+    """Return ``[(group, [opts])]`` for every option nova itself defines."""
+    grouped = collections.defaultdict(list)
+    for module in _OPT_MODULES:
+        for group, opts in module.list_opts().items():
+            grouped[group].extend(opts)
+    return [(group, sorted(opts, key=lambda opt: opt.name))
+            for group, opts in grouped.items()]
+
+
+def set_lib_defaults(conf=None):
+    """Apply nova's defaults for library options (``oslo.config.opts.defaults``)."""
+    from oslo_config import cfg
+    notifications.set_lib_defaults(conf or cfg.CONF)

@@ -1,0 +1,164 @@
+"""Database API of nova's main database.
+
+Every function takes a ``nova.context.RequestContext`` first. Calls made
+inside ``with transaction(ctxt):`` share that one transaction; otherwise each
+call is its own transaction.
+"""
+
+import functools
+
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+from oslo_utils import timeutils
+
+from nova import exception
+from nova.db.main import models
+
+main_context_manager = enginefacade.transaction_context()
+
+
+def configure(conf):
+    """Point the main context manager at ``[database] connection``."""
+    main_context_manager.configure(**_db_conf(conf.database))
+
+
+def _db_conf(conf_group):
+    kwargs = dict(conf_group.items())
+    # NOTE: oslo.db's option names that are not engine facade arguments.
+    for key in ('db_inc_retry_interval', 'db_max_retries',
+                'db_max_retry_interval', 'db_retry_interval',
+                'use_db_reconnect', 'backend', 'mysql_wsrep_sync_wait',
+                'asyncio_connection', 'asyncio_slave_connection'):
+        kwargs.pop(key, None)
+    return kwargs
+
+
+def get_engine():
+    return main_context_manager.writer.get_engine()
+
+
+def transaction(context):
+    """Return a context manager joining the calls made in it in one transaction."""
+    return main_context_manager.writer.using(context)
+
+
+def _writer(f):
+    # NOTE: the context manager is looked up at call time so that test
+    # fixtures can swap it for one bound to a private database.
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        with main_context_manager.writer.using(context):
+            return f(context, *args, **kwargs)
+    return wrapper
+
+
+def _reader(f):
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        with main_context_manager.reader.using(context):
+            return f(context, *args, **kwargs)
+    return wrapper
+
+
+def _service_query(context):
+    return context.session.query(models.Service).filter_by(deleted=0)
+
+
+@_writer
+def service_create(context, values):
+    """Insert a service row and return it.
+
+    :raises: ServiceBinaryExists, ServiceTopicExists or ServiceUUIDExists
+        when a live service has the same (host, binary), (host, topic) or uuid.
+    """
+    service_ref = models.Service()
+    service_ref.update(values)
+    try:
+        service_ref.save(context.session)
+    except db_exc.DBDuplicateEntry as e:
+        columns = set(e.columns)
+        if 'binary' in columns:
+            raise exception.ServiceBinaryExists(host=values.get('host'),
+                                                binary=values.get('binary'))
+        if 'topic' in columns:
+            raise exception.ServiceTopicExists(host=values.get('host'),
+                                               topic=values.get('topic'))
+        raise exception.ServiceUUIDExists(uuid=values.get('uuid'))
+    return service_ref
+
+
+@_reader
+def service_get(context, service_id):
+    """Return the live service with this id or raise ServiceNotFound."""
+    result = _service_query(context).filter_by(id=service_id).first()
+    if result is None:
+        raise exception.ServiceNotFound(service_id=service_id)
+    return result
+
+
+@_reader
+def service_get_by_uuid(context, service_uuid):
+    """Return the live service with this uuid or raise ServiceNotFound."""
+    result = _service_query(context).filter_by(uuid=service_uuid).first()
+    if result is None:
+        raise exception.ServiceNotFound(service_id=service_uuid)
+    return result
+
+
+@_reader
+def service_get_by_host_and_binary(context, host, binary):
+    """Return the live service or raise HostBinaryNotFound."""
+    result = _service_query(context).filter_by(
+        host=host, binary=binary).first()
+    if result is None:
+        raise exception.HostBinaryNotFound(host=host, binary=binary)
+    return result
+
+
+@_reader
+def service_get_all(context, host=None, binary=None, disabled=None):
+    """Return the live services, optionally filtered, ordered by id."""
+    query = _service_query(context)
+    if host is not None:
+        query = query.filter_by(host=host)
+    if binary is not None:
+        query = query.filter_by(binary=binary)
+    if disabled is not None:
+        query = query.filter_by(disabled=disabled)
+    return query.order_by(models.Service.id).all()
+
+
+@_writer
+def service_update(context, service_id, values):
+    """Update the live service with this id and return the row.
+
+    A growing ``report_count`` is a heartbeat: it also sets ``last_seen_up``.
+
+    :raises: ServiceNotFound, or ServiceBinaryExists / ServiceTopicExists
+        when the new host, binary or topic collides with another service.
+    """
+    service_ref = service_get(context, service_id)
+    if ('report_count' in values and
+            values['report_count'] > service_ref.report_count and
+            'last_seen_up' not in values):
+        values = dict(values, last_seen_up=timeutils.utcnow())
+    service_ref.update(values)
+    try:
+        context.session.flush()
+    except db_exc.DBDuplicateEntry as e:
+        if 'topic' in set(e.columns):
+            raise exception.ServiceTopicExists(host=service_ref.host,
+                                               topic=service_ref.topic)
+        raise exception.ServiceBinaryExists(host=service_ref.host,
+                                            binary=service_ref.binary)
+    return service_ref
+
+
+@_writer
+def service_destroy(context, service_id):
+    """Soft-delete the live service with this id or raise ServiceNotFound."""
+    count = _service_query(context).filter_by(id=service_id).soft_delete(
+        synchronize_session=False)
+    if not count:
+        raise exception.ServiceNotFound(service_id=service_id)
+

@@ -1,0 +1,32 @@
+"""Create and upgrade nova's database schema with alembic."""
+
+import os
+
+from alembic import command as alembic_command
+from alembic import config as alembic_config
+from alembic import migration as alembic_migration
+
+from nova.db.main import api as db_api
+
+_ALEMBIC_INI = os.path.join(os.path.dirname(__file__), 'main', 'alembic.ini')
+
+
+def _alembic_config(connection):
+    config = alembic_config.Config(_ALEMBIC_INI)
+    config.attributes['connection'] = connection
+    return config
+
+
+def db_sync(version='heads', engine=None):
+    """Upgrade the main database to ``version`` (the newest by default)."""
+    engine = engine or db_api.get_engine()
+    with engine.begin() as connection:
+        alembic_command.upgrade(_alembic_config(connection), version)
+
+
+def db_version(engine=None):
+    """Return the current alembic revision, or None for an empty database."""
+    engine = engine or db_api.get_engine()
+    with engine.connect() as connection:
+        return alembic_migration.MigrationContext.configure(
+            connection).get_current_revision()

@@ -1,0 +1,69 @@
+"""nova's named exceptions.
+
+Each exception carries an HTTP-like ``code`` and a message built from the
+``msg_fmt`` of its class and the keyword arguments it was raised with.
+"""
+
+
+class NovaException(Exception):
+    msg_fmt = 'An unknown exception occurred.'
+    code = 500
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if not message:
+            message = self.msg_fmt % kwargs
+        self.message = message
+        super().__init__(message)
+
+    def format_message(self):
+        return self.message
+
+
+class Invalid(NovaException):
+    msg_fmt = 'Bad input: %(reason)s'
+    code = 400
+
+
+class NotFound(NovaException):
+    msg_fmt = 'Resource could not be found.'
+    code = 404
+
+
+class Conflict(NovaException):
+    msg_fmt = 'Conflict: %(reason)s'
+    code = 409
+
+
+class ObjectActionError(NovaException):
+    msg_fmt = 'Object action %(action)s failed because: %(reason)s'
+    code = 409
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Service %(service_id)s could not be found.'
+
+
+class HostBinaryNotFound(ServiceNotFound):
+    msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'
+
+
+class ServiceExists(Conflict):
+    msg_fmt = 'Service already exists.'
+
+
+class ServiceBinaryExists(ServiceExists):
+    msg_fmt = 'Service with host %(host)s binary %(binary)s exists.'
+
+
+class ServiceTopicExists(ServiceExists):
+    msg_fmt = 'Service with host %(host)s topic %(topic)s exists.'
+
+
+class ServiceUUIDExists(ServiceExists):
+    msg_fmt = 'Service with uuid %(uuid)s exists.'
+
+
+class DatabaseNotMigrated(NovaException):
+    msg_fmt = ('The database at %(connection)s has no schema; run '
+               '"nova-manage db sync" first.')

@@ -1,0 +1,184 @@
+"""The Service object: the record of a nova service running on a host."""
+
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+
+from nova.db.main import api as db
+from nova import exception
+from nova.notifications.objects import base as notification
+from nova.notifications.objects import service as service_notification
+from nova.objects import base
+from nova.objects import fields
+from nova import rpc
+
+LOG = logging.getLogger(__name__)
+
+# NOTE: the version of the service code, stored in each record so that a
+# deployment can tell old services from new ones during an upgrade. Bump it
+# when a service starts behaving differently.
+# Version 1: Service records with uuid and lifecycle notifications
+SERVICE_VERSION = 1
+
+# NOTE: only these changes are news for consumers; heartbeats
+# (report_count, last_seen_up) and version updates are not.
+_STATUS_FIELDS = frozenset(['disabled', 'disabled_reason', 'forced_down'])
+
+# NOTE: availability_zone comes from host aggregates, never from this row.
+_NOT_STORED = frozenset(['availability_zone'])
+
+
+@base.NovaObjectRegistry.register
+class Service(base.NovaPersistentObject, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = {
+        'id': fields.IntegerField(read_only=True),
+        'uuid': fields.UUIDField(),
+        'host': fields.StringField(nullable=True),
+        'binary': fields.StringField(nullable=True),
+        'topic': fields.StringField(nullable=True),
+        'report_count': fields.IntegerField(),
+        'disabled': fields.BooleanField(),
+        'disabled_reason': fields.StringField(nullable=True),
+        'availability_zone': fields.StringField(nullable=True),
+        'last_seen_up': fields.DateTimeField(nullable=True),
+        'forced_down': fields.BooleanField(),
+        'version': fields.IntegerField(),
+    }
+
+    def __init__(self, *args, **kwargs):
+        # NOTE: a new record always declares the code version it runs.
+        super().__init__(*args, **kwargs)
+        self.version = SERVICE_VERSION
+
+    @staticmethod
+    def _from_db_object(context, service, db_service):
+        for key in service.fields:
+            if key in _NOT_STORED:
+                continue
+            setattr(service, key, db_service[key])
+        service._context = context
+        service.obj_reset_changes()
+        return service
+
+    def obj_load_attr(self, attrname):
+        # NOTE: nothing is lazy-loadable: every stored field arrives with the
+        # row, and the zone is not stored.
+        raise exception.ObjectActionError(
+            action='obj_load_attr',
+            reason='attribute %s is not lazy-loadable' % attrname)
+
+    @classmethod
+    def get_by_id(cls, context, service_id):
+        return cls._from_db_object(context, cls(),
+                                   db.service_get(context, service_id))
+
+    @classmethod
+    def get_by_uuid(cls, context, service_uuid):
+        return cls._from_db_object(
+            context, cls(), db.service_get_by_uuid(context, service_uuid))
+
+    @classmethod
+    def get_by_host_and_binary(cls, context, host, binary):
+        """Return the live service, or None when there is none."""
+        try:
+            db_service = db.service_get_by_host_and_binary(context, host,
+                                                           binary)
+        except exception.HostBinaryNotFound:
+            return None
+        return cls._from_db_object(context, cls(), db_service)
+
+    def _stored_changes(self, action):
+        updates = self.obj_get_changes()
+        not_stored = _NOT_STORED.intersection(updates)
+        if not_stored:
+            raise exception.ObjectActionError(
+                action=action,
+                reason='%s cannot be stored' % ', '.join(sorted(not_stored)))
+        return updates
+
+    def create(self):
+        """Insert the record and emit ``service.create``.
+
+        A uuid is generated when none is set.
+
+        :raises: ObjectActionError if already created; ServiceBinaryExists
+            or ServiceTopicExists for a duplicate (nothing is written and
+            nothing is emitted).
+        """
+        if self.obj_attr_is_set('id'):
+            raise exception.ObjectActionError(action='create',
+                                              reason='already created')
+        updates = self._stored_changes('create')
+        if 'uuid' not in updates:
+            updates['uuid'] = uuidutils.generate_uuid()
+        db_service = db.service_create(self._context, updates)
+        self._from_db_object(self._context, self, db_service)
+        self._send_notification(fields.NotificationAction.CREATE)
+
+    def save(self):
+        """Store the changes; emit ``service.update`` for status changes.
+
+        Only ``disabled``, ``disabled_reason`` and ``forced_down`` trigger a
+        notification, even when set to the value they had.
+
+        :raises: ServiceNotFound if the record is gone (nothing is emitted).
+        """
+        updates = self._stored_changes('save')
+        updates.pop('id', None)
+        if not updates:
+            return
+        if 'uuid' in updates:
+            raise exception.ObjectActionError(action='save',
+                                              reason='uuid is immutable')
+        db_service = db.service_update(self._context, self.id, updates)
+        self._from_db_object(self._context, self, db_service)
+        if _STATUS_FIELDS.intersection(updates):
+            self._send_notification(fields.NotificationAction.UPDATE)
+
+    def destroy(self):
+        """Soft-delete the record and emit ``service.delete``.
+
+        The notification carries the service as it was before the delete.
+
+        :raises: ServiceNotFound if the record is already gone.
+        """
+        db.service_destroy(self._context, self.id)
+        self._send_notification(fields.NotificationAction.DELETE)
+
+    @rpc.if_notifications_enabled
+    def _send_notification(self, action):
+        # NOTE: the database change is committed at this point: a failure to
+        # notify is logged, never raised, so the caller's change stands.
+        try:
+            payload = service_notification.ServiceStatusPayload(self)
+            service_notification.ServiceStatusNotification(
+                priority=fields.NotificationPriority.INFO,
+                publisher=notification.NotificationPublisher.from_service_obj(
+                    self),
+                event_type=notification.EventType(object='service',
+                                                  action=action),
+                payload=payload).emit(self._context)
+        except Exception:
+            LOG.exception('Failed to emit service.%(action)s for service '
+                          '%(uuid)s', {'action': action, 'uuid': self.uuid})
+
+
+@base.NovaObjectRegistry.register
+class ServiceList(base.ObjectListBase, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = {
+        'objects': fields.ListOfObjectsField('Service'),
+    }
+
+    @classmethod
+    def get_all(cls, context, host=None, binary=None, disabled=None):
+        """Return the live services matching every filter that is not None."""
+        db_services = db.service_get_all(context, host=host, binary=binary,
+                                         disabled=disabled)
+        return cls(context, objects=[
+            Service._from_db_object(context, Service(), db_service)
+            for db_service in db_services])

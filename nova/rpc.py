@@ -1,0 +1,77 @@
+"""The versioned notifier: oslo.messaging set up from nova's configuration.
+
+``init`` builds it once per process; ``get_versioned_notifier`` hands out
+notifiers bound to a publisher. Notifications go to the control exchange
+(``nova``) on the ``[notifications] versioned_notifications_topics``.
+"""
+
+import functools
+
+import oslo_messaging as messaging
+from oslo_serialization import jsonutils
+
+import nova.conf
+
+CONF = nova.conf.CONF
+
+NOTIFICATION_TRANSPORT = None
+NOTIFIER = None
+
+_VERSIONED_FORMATS = ('both', 'versioned')
+
+
+class JsonPayloadSerializer(messaging.NoOpSerializer):
+    """Hand the payload to the driver as JSON-compatible primitives."""
+
+    @staticmethod
+    def serialize_entity(context, entity):
+        return jsonutils.to_primitive(entity, convert_instances=True)
+
+
+def init(conf):
+    """Build the notification transport and the versioned notifier."""
+    global NOTIFICATION_TRANSPORT, NOTIFIER
+    cleanup()
+    NOTIFICATION_TRANSPORT = messaging.get_notification_transport(conf)
+    if conf.notifications.notification_format in _VERSIONED_FORMATS:
+        NOTIFIER = messaging.Notifier(
+            NOTIFICATION_TRANSPORT,
+            publisher_id='nova',
+            serializer=JsonPayloadSerializer(),
+            topics=conf.notifications.versioned_notifications_topics)
+    else:
+        NOTIFIER = messaging.Notifier(NOTIFICATION_TRANSPORT,
+                                      serializer=JsonPayloadSerializer(),
+                                      driver='noop')
+
+
+def cleanup():
+    """Release the transport's connections; notifications stop until init."""
+    global NOTIFICATION_TRANSPORT, NOTIFIER
+    if NOTIFICATION_TRANSPORT is not None:
+        NOTIFICATION_TRANSPORT.cleanup()
+    NOTIFICATION_TRANSPORT = NOTIFIER = None
+
+
+def notifications_enabled():
+    """Whether versioned notifications are configured to be sent."""
+    return (NOTIFIER is not None and NOTIFIER.is_enabled() and
+            CONF.notifications.notification_format in _VERSIONED_FORMATS)
+
+
+def if_notifications_enabled(f):
+    """Call ``f`` only when versioned notifications are sent, else return None.
+
+    It also spares the cost of building a notification nobody will receive.
+    """
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        if notifications_enabled():
+            return f(*args, **kwargs)
+        return None
+    return wrapped
+
+
+def get_versioned_notifier(publisher_id):
+    """Return the versioned notifier bound to ``publisher_id``."""
+    return NOTIFIER.prepare(publisher_id=publisher_id)
