@@ -27,6 +27,12 @@ class JsonPayloadSerializer(messaging.NoOpSerializer):
     def serialize_entity(context, entity):
         return jsonutils.to_primitive(entity, convert_instances=True)
 
+    @staticmethod
+    def serialize_context(context):
+        # NOTE: oslo.messaging hands over a copy already redacted of its
+        # secrets (auth_token...); drivers need a plain dict.
+        return context.to_dict() if hasattr(context, 'to_dict') else context
+
 
 def init(conf):
     """Build the notification transport and the versioned notifier."""

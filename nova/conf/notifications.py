@@ -68,11 +68,11 @@ def set_lib_defaults(conf):
     lost broker connection can never block a database change for ever.
     """
     messaging.set_transport_defaults(control_exchange='nova')
-    # NOTE: oslo.messaging registers these only when the first Notifier is
-    # built; registering them now lets nova's defaults apply before that.
+    # NOTE: oslo.messaging registers its options only when the first
+    # transport is built; registering them now lets nova's defaults and
+    # overrides apply before that.
     for group, opts in messaging_opts.list_opts():
-        if group == 'oslo_messaging_notifications':
-            conf.register_opts(opts, group=group)
+        conf.register_opts(opts, group=group)
     conf.set_default('driver', _DEFAULT_NOTIFICATION_DRIVER,
                      group='oslo_messaging_notifications')
     conf.set_default('retry', _DEFAULT_NOTIFICATION_RETRY,
