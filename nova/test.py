@@ -1,0 +1,53 @@
+"""Base classes of nova's tests."""
+
+import logging
+import os
+
+import fixtures
+import testtools
+
+import nova.conf
+from nova import context
+from nova import objects
+from nova.tests import fixtures as nova_fixtures
+
+CONF = nova.conf.CONF
+
+
+def _env_flag(name):
+    return os.environ.get(name, '').lower() in ('1', 'true', 'yes')
+
+
+class TestCase(testtools.TestCase):
+    """A test with its own configuration, database and versioned notifier.
+
+    ``self.notifier.versioned_notifications`` holds what the real
+    oslo.messaging notifier sent through its in-memory test driver.
+    """
+
+    USES_DB = True
+
+    def setUp(self):
+        super().setUp()
+        timeout = int(os.environ.get('OS_TEST_TIMEOUT', 0))
+        if timeout > 0:
+            self.useFixture(fixtures.Timeout(timeout, gentle=True))
+        if _env_flag('OS_STDOUT_CAPTURE'):
+            stdout = self.useFixture(fixtures.StringStream('stdout')).stream
+            self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
+        if _env_flag('OS_STDERR_CAPTURE'):
+            stderr = self.useFixture(fixtures.StringStream('stderr')).stream
+            self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+        self.stdlog = self.useFixture(fixtures.FakeLogger(
+            level=logging.DEBUG, format='%(levelname)s %(name)s %(message)s'))
+        self.conf = self.useFixture(nova_fixtures.ConfFixture(CONF))
+        if self.USES_DB:
+            self.useFixture(nova_fixtures.Database())
+        self.notifier = self.useFixture(nova_fixtures.NotificationFixture())
+        objects.register_all()
+        self.context = context.get_admin_context()
+
+    def flags(self, group=None, **kw):
+        """Override configuration options for this test only."""
+        for name, value in kw.items():
+            self.conf.config(group=group, **{name: value})

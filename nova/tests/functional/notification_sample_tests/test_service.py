@@ -1,0 +1,81 @@
+"""The service notifications emitted by the real stack match their samples."""
+
+from nova import service as nova_service
+from nova.tests.functional.notification_sample_tests import (
+    notification_sample_base)
+
+
+class TestServiceNotificationSample(
+        notification_sample_base.NotificationSampleTestBase):
+
+    def setUp(self):
+        super().setUp()
+        # NOTE: heartbeats are driven by the tests through report_state, so
+        # the background one never fires during a test.
+        self.compute = nova_service.Service.create(
+            binary='nova-compute', host='host1', report_interval=3600)
+        self.addCleanup(self.compute.stop, timeout=5)
+
+    def _start_compute(self, **initial_state):
+        """Start the compute service, beat once, then forget what it sent."""
+        self.compute.start()
+        self.service = self.compute.service_ref
+        self.compute.report_state()
+        if initial_state:
+            self._save(**initial_state)
+        self.notifier.reset()
+
+    def _save(self, **changes):
+        for field, value in changes.items():
+            setattr(self.service, field, value)
+        self.service.save()
+
+    def _verify_update(self, changes, initial_state=None, **replacements):
+        self._start_compute(**(initial_state or {}))
+        self._save(**changes)
+        self._verify_notification(
+            'service-update.json',
+            replacements=dict(replacements, uuid=self.service.uuid,
+                              last_seen_up=self.ANY))
+
+    def test_service_create(self):
+        self.compute.start()
+        self._verify_notification(
+            'service-create.json',
+            replacements={'uuid': self.compute.service_ref.uuid})
+
+    def test_service_disabled(self):
+        self._verify_update({'disabled': True}, disabled_reason=None)
+
+    def test_service_disabled_with_reason(self):
+        self._verify_update({'disabled': True, 'disabled_reason': 'test2'})
+
+    def test_service_enabled(self):
+        self._verify_update(
+            {'disabled': False, 'disabled_reason': None},
+            initial_state={'disabled': True, 'disabled_reason': 'test2'},
+            disabled=False, disabled_reason=None)
+
+    def test_service_forced_down(self):
+        self._verify_update({'forced_down': True}, disabled=False,
+                            disabled_reason=None, forced_down=True)
+
+    def test_service_unforced(self):
+        self._verify_update({'forced_down': False},
+                            initial_state={'forced_down': True},
+                            disabled=False, disabled_reason=None)
+
+    def test_heartbeat_and_version_emit_nothing(self):
+        self._start_compute()
+        self.compute.report_state()
+        self._save(version=self.service.version + 1)
+        self.assertEqual(2, self.service.report_count)
+        self.assertEqual([], self.notifier.versioned_notifications)
+
+    def test_service_delete(self):
+        self._start_compute()
+        self.service.destroy()
+        self._verify_notification(
+            'service-delete.json',
+            replacements={'uuid': self.service.uuid,
+                          'last_seen_up': self.ANY})

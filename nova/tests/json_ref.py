@@ -1,0 +1,49 @@
+"""Resolve the ``$ref`` keys of notification sample files.
+
+``{"$ref": "common_payloads/X.json#", "key": value}`` is replaced by the
+content of ``X.json`` (relative to the referring file), with the keys beside
+``$ref`` merged over it recursively, so a sample states only what differs.
+"""
+
+import copy
+import json
+import os
+
+
+def _merge(base, override):
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = copy.deepcopy(value)
+    return base
+
+
+def resolve_refs(obj, base_path):
+    """Return ``obj`` with every ``$ref`` resolved relative to ``base_path``.
+
+    :raises ValueError: for a ``$ref`` pointing inside a document (only
+        whole-file references ending in ``#`` are supported).
+    """
+    if isinstance(obj, list):
+        return [resolve_refs(item, base_path) for item in obj]
+    if not isinstance(obj, dict):
+        return obj
+    resolved = {key: resolve_refs(value, base_path)
+                for key, value in obj.items() if key != '$ref'}
+    if '$ref' not in obj:
+        return resolved
+    ref_file, _, pointer = obj['$ref'].partition('#')
+    if pointer:
+        raise ValueError('Unsupported $ref %r: only whole files are '
+                         'supported' % obj['$ref'])
+    path = os.path.join(base_path, ref_file)
+    with open(path) as f:
+        referred = resolve_refs(json.load(f), os.path.dirname(path))
+    return _merge(referred, resolved)
+
+
+def load_sample(path):
+    """Load a sample file and resolve its references."""
+    with open(path) as f:
+        return resolve_refs(json.load(f), os.path.dirname(path))
