@@ -1,4 +1,4 @@
-"""Entry points for oslo-config-generator and the oslo_config Sphinx extension."""
+"""Entry points for oslo-config-generator and oslo_config's Sphinx extension."""
 
 import collections
 
@@ -21,6 +21,9 @@ def list_opts():
 
 
 def set_lib_defaults(conf=None):
-    """Apply nova's defaults for library options (``oslo.config.opts.defaults``)."""
+    """Apply nova's defaults for library options.
+
+    Entry point ``oslo.config.opts.defaults`` of the config generator.
+    """
     from oslo_config import cfg
     notifications.set_lib_defaults(conf or cfg.CONF)

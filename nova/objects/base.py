@@ -71,4 +71,3 @@ class NovaPersistentObject(object):
 
 class ObjectListBase(ovoo_base.ObjectListBase):
     """The base of nova's list objects."""
-

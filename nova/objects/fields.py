@@ -62,8 +62,8 @@ class NotificationSource(BaseNovaEnum):
     SERIALPROXY = 'nova-serialproxy'
     SPICEHTML5PROXY = 'nova-spicehtml5proxy'
 
-    ALL = (API, METADATA, COMPUTE, CONDUCTOR, SCHEDULER, NOVNCPROXY, SERIALPROXY,
-           SPICEHTML5PROXY)
+    ALL = (API, METADATA, COMPUTE, CONDUCTOR, SCHEDULER, NOVNCPROXY,
+           SERIALPROXY, SPICEHTML5PROXY)
 
     # NOTE: the compute API's service record is named after its WSGI
     # application, but it publishes as nova-api, as upstream nova does.

@@ -12,7 +12,6 @@ from oslo_db.sqlalchemy import enginefacade
 from oslo_messaging.notify import _impl_test
 
 import nova.conf
-from nova.db.main import api as db_api
 from nova.db import migration
 from nova import rpc
 

@@ -11,8 +11,8 @@ from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
 
-from nova import exception
 from nova.db.main import models
+from nova import exception
 
 main_context_manager = enginefacade.transaction_context()
 
@@ -38,7 +38,7 @@ def get_engine():
 
 
 def transaction(context):
-    """Return a context manager joining the calls made in it in one transaction."""
+    """Return a context manager: the calls made in it share one transaction."""
     return main_context_manager.writer.using(context)
 
 
@@ -161,4 +161,3 @@ def service_destroy(context, service_id):
         synchronize_session=False)
     if not count:
         raise exception.ServiceNotFound(service_id=service_id)
-

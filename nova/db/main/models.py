@@ -9,7 +9,7 @@ BASE = orm.declarative_base()
 
 class NovaBase(models.TimestampMixin, models.SoftDeleteMixin,
                models.ModelBase):
-    """created_at, updated_at, and soft delete: ``deleted`` is set to the id."""
+    """created_at, updated_at and soft delete (``deleted`` is set to id)."""
 
 
 class Service(BASE, NovaBase):

@@ -126,8 +126,8 @@ class NotificationSampleTestBase(test.TestCase):
                 expected_text.splitlines(), actual_text.splitlines(),
                 fromfile='sample %s' % sample_file_name,
                 tofile='emitted notification', lineterm=''))
-            path = self._write_actual(sample_file_name, replacements,
-                                     actual)
+            path = self._write_actual(
+                sample_file_name, replacements, actual)
             self.fail('Notification does not match %s:\n%s\n%s\nThe emitted '
                       'notification was written to %s'
                       % (sample_file_name, '\n'.join(problems), diff, path))
