@@ -1,4 +1,4 @@
-"""Entry points for oslo-config-generator and oslo_config's Sphinx extension."""
+"""Entry points of oslo-config-generator and the oslo_config Sphinx ext."""
 
 import collections
 
