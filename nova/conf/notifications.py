@@ -55,8 +55,10 @@ https://docs.openstack.org/nova/latest/reference/notifications.html
 ]
 
 # NOTE: these are oslo.messaging's options; nova only chooses its defaults,
-# which is why they are not listed by list_opts below.
-_DEFAULT_NOTIFICATION_DRIVER = ['messagingv2']
+# which is why they are not listed by list_opts below. With no broker
+# configured, the log driver still shows every notification, as JSON, in the
+# service's log; deployers switch to messagingv2 with a transport_url.
+_DEFAULT_NOTIFICATION_DRIVER = ['log']
 _DEFAULT_NOTIFICATION_RETRY = 3
 
 
