@@ -21,7 +21,7 @@ _VERSIONED_FORMATS = ('both', 'versioned')
 
 
 class JsonPayloadSerializer(messaging.NoOpSerializer):
-    """Hand the payload to the driver as JSON-compatible primitives."""
+    """Hand any payload to the driver as JSON-compatible primitives."""
 
     @staticmethod
     def serialize_entity(context, entity):
@@ -34,6 +34,19 @@ class JsonPayloadSerializer(messaging.NoOpSerializer):
         return context.to_dict() if hasattr(context, 'to_dict') else context
 
 
+class VersionedPayloadSerializer(JsonPayloadSerializer):
+    """Hand a versioned object primitive to the driver as it is.
+
+    ``obj_to_primitive`` already yields only JSON types (field types turn
+    datetimes and uuids into strings); walking it again would add a good
+    part of the cost of an emit.
+    """
+
+    @staticmethod
+    def serialize_entity(context, entity):
+        return entity
+
+
 def init(conf):
     """Build the notification transport and the versioned notifier."""
     global NOTIFICATION_TRANSPORT, NOTIFIER
@@ -43,7 +56,7 @@ def init(conf):
         NOTIFIER = messaging.Notifier(
             NOTIFICATION_TRANSPORT,
             publisher_id='nova',
-            serializer=JsonPayloadSerializer(),
+            serializer=VersionedPayloadSerializer(),
             topics=conf.notifications.versioned_notifications_topics)
     else:
         NOTIFIER = messaging.Notifier(NOTIFICATION_TRANSPORT,

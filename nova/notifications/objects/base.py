@@ -24,6 +24,29 @@ class NotificationObject(base.NovaObject):
         # of notification objects is meaningless on the wire.
         self.obj_reset_changes(recursive=False)
 
+    @classmethod
+    def _object_field_names(cls):
+        names = cls.__dict__.get('_object_fields')
+        if names is None:
+            names = tuple(name for name, field in cls.fields.items()
+                          if isinstance(field, fields.ObjectField))
+            cls._object_fields = names
+        return names
+
+    def obj_what_changed(self):
+        """Return the changed fields, looking into object fields only.
+
+        The same answer as the base class, which also inspects every scalar
+        field; this runs several times per emit, on every state change.
+        """
+        changes = set(self._changed_fields)
+        for name in self._object_field_names():
+            if self.obj_attr_is_set(name):
+                value = getattr(self, name)
+                if value is not None and value.obj_what_changed():
+                    changes.add(name)
+        return changes
+
 
 @base.NovaObjectRegistry.register_notification
 class EventType(NotificationObject):
