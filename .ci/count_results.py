@@ -1,0 +1,42 @@
+"""Print 'tests: N passed, M failed, K skipped' from a stestr repository.
+
+Every run recorded in the repository (one per tox env in a CI run) counts;
+each test's final status is taken from the subunit v2 streams.
+"""
+
+import os
+import sys
+
+import subunit
+import testtools
+
+_PASSED = ('success', 'xfail')
+_FAILED = ('fail', 'uxsuccess')
+
+
+def count(repository):
+    statuses = {}
+
+    def record(test):
+        statuses[(run, test['id'])] = test['status']
+
+    for run in sorted(name for name in os.listdir(repository)
+                      if name.isdigit()):
+        with open(os.path.join(repository, run), 'rb') as stream:
+            result = testtools.StreamToDict(record)
+            result.startTestRun()
+            subunit.ByteStreamToStreamResult(
+                stream, non_subunit_name='stdout').run(result)
+            result.stopTestRun()
+    values = list(statuses.values())
+    return (sum(v in _PASSED for v in values),
+            sum(v in _FAILED for v in values),
+            sum(v == 'skip' for v in values))
+
+
+if __name__ == '__main__':
+    passed, failed, skipped = count(sys.argv[1] if len(sys.argv) > 1
+                                    else '.stestr')
+    print('tests: %d passed, %d failed, %d skipped' % (passed, failed,
+                                                         skipped))
+    sys.exit(1 if failed or not passed else 0)
