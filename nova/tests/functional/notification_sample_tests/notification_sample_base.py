@@ -11,6 +11,7 @@ from oslo_utils import uuidutils
 
 from nova import test
 from nova.tests import json_ref
+from nova.tests import payload_schemas
 
 SAMPLES_DIR = os.path.normpath(os.path.join(
     os.path.dirname(__file__), '..', '..', '..', '..', 'doc',
@@ -131,3 +132,6 @@ class NotificationSampleTestBase(test.TestCase):
             self.fail('Notification does not match %s:\n%s\n%s\nThe emitted '
                       'notification was written to %s'
                       % (sample_file_name, '\n'.join(problems), diff, path))
+        # NOTE: the published schema is a contract of its own: what the
+        # real stack emits must match it, not only the sample.
+        payload_schemas.validate_payload(actual['payload'])
