@@ -2,12 +2,16 @@
 
 import collections
 
+from nova.conf import api
+from nova.conf import availability_zone
 from nova.conf import database
 from nova.conf import notifications
 from nova.conf import paths
 from nova.conf import service
+from nova.conf import wsgi
 
-_OPT_MODULES = (paths, service, database, notifications)
+_OPT_MODULES = (paths, service, database, notifications, api,
+                availability_zone, wsgi)
 
 
 def list_opts():

@@ -1,0 +1,61 @@
+"""Options of the compute API's HTTP server (``nova-api``)."""
+
+from oslo_config import cfg
+
+# NOTE: the address and port keep nova's names, in [DEFAULT]; they are also
+# command line options of nova-api (--osapi_compute_listen_port 8775).
+listen_opts = [
+    cfg.HostAddressOpt('osapi_compute_listen',
+                       default='127.0.0.1',
+                       help="""
+IP address on which the compute API listens.
+
+The default serves only this host: with ``[api] auth_strategy = noauth2`` any
+caller would be trusted, so exposing the API is an explicit choice.
+"""),
+    cfg.PortOpt('osapi_compute_listen_port',
+                default=8774,
+                help="""
+Port on which the compute API listens; 0 picks a free port (the chosen port
+is logged).
+"""),
+]
+
+wsgi_group = cfg.OptGroup(
+    name='wsgi',
+    title='WSGI server options',
+    help="""
+Options of the HTTP server that ``nova-api`` runs (waitress). Deployments
+under uwsgi, mod_wsgi or gunicorn configure their own server instead.
+""")
+
+wsgi_opts = [
+    cfg.IntOpt('threads',
+               default=8,
+               min=1,
+               help="""
+Number of threads handling requests in one nova-api process.
+"""),
+    cfg.IntOpt('client_socket_timeout',
+               default=900,
+               min=1,
+               help="""
+Seconds an idle client connection is kept open.
+"""),
+    cfg.IntOpt('max_request_body_size',
+               default=114688,
+               min=1,
+               help="""
+Largest request body accepted, in bytes; a larger one gets 413.
+"""),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(listen_opts)
+    conf.register_group(wsgi_group)
+    conf.register_opts(wsgi_opts, group=wsgi_group)
+
+
+def list_opts():
+    return {'DEFAULT': listen_opts, wsgi_group: wsgi_opts}
