@@ -1,5 +1,6 @@
 """Field types of nova's objects, including the notification enums."""
 
+from oslo_utils import uuidutils
 from oslo_versionedobjects import fields
 
 # NOTE: re-exported so that nova code imports its field types from one place.
@@ -12,6 +13,40 @@ StringField = fields.StringField
 UUIDField = fields.UUIDField
 Enum = fields.Enum
 BaseEnumField = fields.BaseEnumField
+
+
+class StrictBoolean(fields.Boolean):
+    """A boolean that accepts only True or False.
+
+    oslo.versionedobjects' Boolean takes the truth value of anything, so
+    ``'maybe'`` or ``'false'`` would silently become True.
+    """
+
+    def coerce(self, obj, attr, value):
+        if not isinstance(value, bool):
+            raise ValueError('%s must be a boolean, not %r' % (attr, value))
+        return value
+
+
+class StrictUUID(fields.UUID):
+    """A uuid string; anything else is refused.
+
+    oslo.versionedobjects' UUID only warns about a malformed value and
+    keeps it.
+    """
+
+    def coerce(self, obj, attr, value):
+        if not uuidutils.is_uuid_like(value):
+            raise ValueError('%s must be a uuid, not %r' % (attr, value))
+        return str(value)
+
+
+class StrictBooleanField(fields.AutoTypedField):
+    AUTO_TYPE = StrictBoolean()
+
+
+class StrictUUIDField(fields.AutoTypedField):
+    AUTO_TYPE = StrictUUID()
 
 
 class BaseNovaEnum(Enum):

@@ -34,16 +34,16 @@ class Service(base.NovaPersistentObject, base.NovaObject):
 
     fields = {
         'id': fields.IntegerField(read_only=True),
-        'uuid': fields.UUIDField(),
+        'uuid': fields.StrictUUIDField(),
         'host': fields.StringField(nullable=True),
         'binary': fields.StringField(nullable=True),
         'topic': fields.StringField(nullable=True),
         'report_count': fields.IntegerField(),
-        'disabled': fields.BooleanField(),
+        'disabled': fields.StrictBooleanField(),
         'disabled_reason': fields.StringField(nullable=True),
         'availability_zone': fields.StringField(nullable=True),
         'last_seen_up': fields.DateTimeField(nullable=True),
-        'forced_down': fields.BooleanField(),
+        'forced_down': fields.StrictBooleanField(),
         'version': fields.IntegerField(),
     }
 

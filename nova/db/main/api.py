@@ -138,6 +138,9 @@ def service_update(context, service_id, values):
         when the new host, binary or topic collides with another service.
     """
     service_ref = service_get(context, service_id)
+    # NOTE: read before the flush: a failed flush leaves the row unreadable.
+    identity = {key: values.get(key, service_ref[key])
+                for key in ('host', 'binary', 'topic')}
     if ('report_count' in values and
             values['report_count'] > service_ref.report_count and
             'last_seen_up' not in values):
@@ -147,10 +150,10 @@ def service_update(context, service_id, values):
         context.session.flush()
     except db_exc.DBDuplicateEntry as e:
         if 'topic' in set(e.columns):
-            raise exception.ServiceTopicExists(host=service_ref.host,
-                                               topic=service_ref.topic)
-        raise exception.ServiceBinaryExists(host=service_ref.host,
-                                            binary=service_ref.binary)
+            raise exception.ServiceTopicExists(host=identity['host'],
+                                               topic=identity['topic'])
+        raise exception.ServiceBinaryExists(host=identity['host'],
+                                            binary=identity['binary'])
     return service_ref
 
 
