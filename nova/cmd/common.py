@@ -1,0 +1,64 @@
+"""What nova's console scripts share.
+
+Database errors explained to operators, and how to run one console script
+from another.
+"""
+
+import os
+import shutil
+import sys
+
+from oslo_db import exception as db_exc
+from sqlalchemy.engine import url as sa_url
+
+from nova import exception
+
+
+def database_location(conf):
+    """Return ``[database] connection`` with its password hidden."""
+    connection = conf.database.connection
+    try:
+        return sa_url.make_url(connection).render_as_string(
+            hide_password=True)
+    except Exception:
+        # NOTE: an unparsable URL is reported as the driver's error; the
+        # location itself must still never show a password.
+        return '<unparsable database URL>'
+
+
+def explain_database_error(error, conf):
+    """Return one line telling an operator what a database error means.
+
+    A missing schema points at ``nova-manage db sync``; a database that
+    cannot be opened names its location (never its password).
+    """
+    location = database_location(conf)
+    if isinstance(error, db_exc.DBNonExistentTable):
+        return exception.DatabaseNotMigrated(
+            connection=location).format_message()
+    if isinstance(error, (db_exc.DBNonExistentDatabase,
+                          db_exc.DBConnectionError)):
+        return 'Cannot open the database at %s: %s' % (
+            location, _cause(error))
+    return 'Database error on %s: %s' % (location, _cause(error))
+
+
+def _cause(error):
+    inner = getattr(error, 'inner_exception', None)
+    # NOTE: SQLAlchemy's message appends the SQL statement and a link on
+    # further lines; the first line is the driver's own explanation.
+    return str(inner or error).splitlines()[0]
+
+
+def console_script(name):
+    """Return the argv prefix that runs nova console script ``name``.
+
+    The script installed beside the running interpreter is preferred (a
+    virtualenv's ``bin``); otherwise the module is run with this
+    interpreter, so the same installation is always used.
+    """
+    script = shutil.which(name, path=os.path.dirname(sys.executable))
+    if script:
+        return [script]
+    module = 'nova.cmd.' + name.partition('nova-')[2].replace('-', '_')
+    return [sys.executable, '-m', module]

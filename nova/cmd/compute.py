@@ -1,0 +1,76 @@
+"""nova-compute: run the compute service on ``[DEFAULT] host``.
+
+The service registers its record (``service.create`` on its first start),
+reports a heartbeat every ``report_interval`` seconds and stops cleanly on
+SIGTERM or SIGINT, exiting 0. It exits 1 when it cannot start (database not
+migrated or unreachable) and 2 on bad usage.
+"""
+
+import signal
+import sys
+
+from oslo_config import cfg
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+
+from nova.cmd import common
+import nova.conf
+from nova import config
+from nova import exception
+from nova import objects
+from nova import rpc
+from nova import service
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+BINARY = 'nova-compute'
+STOP_SIGNALS = frozenset([signal.SIGTERM, signal.SIGINT])
+
+
+def _report_startup_failure(message):
+    LOG.error('%s cannot start: %s', BINARY, message)
+    print('ERROR: %s' % message, file=sys.stderr)
+    return 1
+
+
+def main(argv=None):
+    """Run nova-compute until SIGTERM or SIGINT; return the exit code."""
+    argv = sys.argv if argv is None else argv
+    # NOTE: the stop signals are blocked before any thread exists, so every
+    # thread inherits the mask and the signals wait for sigwait below: no
+    # handler runs at an arbitrary point (inside a lock or a transaction).
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        config.parse_args(argv)
+    except (cfg.Error, logging.LogConfigError) as error:
+        print('ERROR: %s' % error, file=sys.stderr)
+        return 2
+    objects.register_all()
+    server = service.Service.create(binary=BINARY)
+    try:
+        failure = None
+        try:
+            server.start()
+        except db_exc.DBError as error:
+            failure = common.explain_database_error(error, CONF)
+        except exception.NovaException as error:
+            failure = error.format_message()
+        if failure:
+            return _report_startup_failure(failure)
+        LOG.info('%(binary)s is ready: service %(uuid)s on host %(host)s, '
+                 'heartbeat every %(interval)d s',
+                 {'binary': BINARY, 'uuid': server.service_ref.uuid,
+                  'host': server.host, 'interval': server.report_interval})
+        signum = signal.sigwait(STOP_SIGNALS)
+        LOG.info('%s received %s, stopping', BINARY,
+                 signal.Signals(signum).name)
+    finally:
+        server.stop()
+        rpc.cleanup()
+    LOG.info('%s stopped', BINARY)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

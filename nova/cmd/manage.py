@@ -1,0 +1,416 @@
+"""nova-manage: the operator's command line for nova's database and for the
+records of nova services.
+
+::
+
+    nova-manage [--config-file PATH] db sync
+    nova-manage db version
+    nova-manage service list [--host HOST] [--binary BINARY] [--format json]
+    nova-manage service show UUID [--format json]
+    nova-manage service create --host HOST --binary BINARY [--topic TOPIC]
+    nova-manage service disable UUID [--reason REASON]
+    nova-manage service enable UUID
+    nova-manage service force-down UUID
+    nova-manage service unforce-down UUID
+    nova-manage service delete UUID
+
+Every command that changes a service makes exactly one ``Service.create()``,
+``save()`` or ``destroy()``, so it emits exactly the versioned notification
+the object layer emits for that change.
+
+Exit codes: 0 success; 1 the command could not be done (unknown service,
+conflict, database not migrated or unreachable); 2 bad usage. Errors go to
+stderr, and the logs too, so that stdout carries only the command's output.
+"""
+
+import argparse
+import json
+import sys
+import uuid as uuid_lib
+
+from oslo_config import cfg
+from oslo_config import types
+from oslo_db import exception as db_exc
+from oslo_db import options as oslo_db_options
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+import prettytable
+
+from nova.cmd import common
+import nova.conf
+from nova import config
+from nova import context as nova_context
+from nova.db import migration
+from nova import exception
+from nova import objects
+from nova.objects import fields
+from nova import rpc
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+SUCCESS = 0
+FAILURE = 1
+USAGE_ERROR = 2
+
+# NOTE: the width of the string columns of the services table.
+MAX_COLUMN_LENGTH = 255
+
+_KWARG_PREFIX = 'action_kwarg_'
+
+
+def _known_binaries():
+    candidates = set(fields.NotificationSource.ALL) | {'nova-osapi_compute'}
+    sources = {binary: fields.NotificationSource.get_source_by_binary(binary)
+               for binary in candidates}
+    # NOTE: a source that publishes for another binary (nova-api for
+    # nova-osapi_compute) is a publisher name, never a record's binary.
+    publisher_only = {source for binary, source in sources.items()
+                      if source != binary}
+    return tuple(sorted(candidates - publisher_only))
+
+
+KNOWN_BINARIES = _known_binaries()
+
+
+# Argument types: each returns the value to use or raises
+# argparse.ArgumentTypeError, which argparse reports as a usage error.
+
+def service_uuid(value):
+    """A service uuid, in nova's canonical lower-case hyphenated form."""
+    if not uuidutils.is_uuid_like(value):
+        raise argparse.ArgumentTypeError(
+            '%r is not a service uuid; services are addressed by uuid, see '
+            '"nova-manage service list"' % value)
+    return str(uuid_lib.UUID(value))
+
+
+def _bounded_text(what):
+    def parse(value):
+        if not value.strip():
+            raise argparse.ArgumentTypeError('the %s must not be empty' % what)
+        if len(value) > MAX_COLUMN_LENGTH:
+            raise argparse.ArgumentTypeError(
+                'the %s is %d characters long; at most %d are allowed' % (
+                    what, len(value), MAX_COLUMN_LENGTH))
+        return value
+    return parse
+
+
+disabled_reason = _bounded_text('reason')
+topic_name = _bounded_text('topic')
+
+_HOST_ADDRESS = types.HostAddress()
+
+
+def host_name(value):
+    """A host name or IP address, as ``[DEFAULT] host`` accepts it."""
+    try:
+        return _HOST_ADDRESS(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            '%r is not a valid host name or IP address' % value)
+
+
+def args(*names, **options):
+    """Declare an argparse argument of a command method.
+
+    The argument's value is passed to the method as the keyword argument
+    named after it (or after ``dest``).
+    """
+    def decorator(func):
+        func.__dict__.setdefault('args', []).insert(0, (names, options))
+        return func
+    return decorator
+
+
+def _format_time(value):
+    return value.strftime('%Y-%m-%dT%H:%M:%SZ') if value else None
+
+
+SERVICE_COLUMNS = ('uuid', 'host', 'binary', 'topic', 'status', 'forced_down',
+                   'disabled_reason', 'report_count', 'last_seen_up',
+                   'updated_at')
+
+
+def _service_view(service, detailed=False):
+    """The service as operators read it, JSON-compatible, in column order."""
+    view = {
+        'uuid': service.uuid,
+        'host': service.host,
+        'binary': service.binary,
+        'topic': service.topic,
+        'status': 'disabled' if service.disabled else 'enabled',
+        'forced_down': service.forced_down,
+        'disabled_reason': service.disabled_reason,
+        'report_count': service.report_count,
+        'last_seen_up': _format_time(service.last_seen_up),
+        'updated_at': _format_time(service.updated_at),
+    }
+    if detailed:
+        view['version'] = service.version
+        view['created_at'] = _format_time(service.created_at)
+    return view
+
+
+def _cell(value):
+    return '-' if value is None else value
+
+
+def _describe(service):
+    return '%s (%s on %s)' % (service.uuid, service.binary, service.host)
+
+
+class DbCommands(object):
+    """Create and upgrade the database schema."""
+
+    def sync(self):
+        """Create the schema, or upgrade it to the newest revision."""
+        migration.db_sync()
+        print('Database schema is at revision %s.' % migration.db_version())
+        return SUCCESS
+
+    def version(self):
+        """Print the schema revision of the database."""
+        revision = migration.db_version()
+        if revision is None:
+            raise exception.DatabaseNotMigrated(
+                connection=common.database_location(CONF))
+        print(revision)
+        return SUCCESS
+
+
+format_argument = args('--format', dest='output_format',
+                       choices=('table', 'json'), default='table',
+                       help='table (default) or json')
+uuid_argument = args('uuid', type=service_uuid,
+                     help='the uuid of the service')
+
+
+class ServiceCommands(object):
+    """List, create, change and delete the records of nova services."""
+
+    def __init__(self):
+        self.context = nova_context.get_admin_context()
+
+    def _get(self, service_uuid):
+        return objects.Service.get_by_uuid(self.context, service_uuid)
+
+    @args('--host', type=host_name, help='only the services on this host')
+    @args('--binary', help='only the services of this binary, for example '
+                           'nova-compute')
+    @format_argument
+    def list(self, host=None, binary=None, output_format='table'):
+        """List the services (deleted ones excepted)."""
+        services = objects.ServiceList.get_all(self.context, host=host,
+                                               binary=binary)
+        views = [_service_view(service) for service in services]
+        if output_format == 'json':
+            print(json.dumps(views, indent=4))
+            return SUCCESS
+        table = prettytable.PrettyTable(SERVICE_COLUMNS)
+        table.align = 'l'
+        for view in views:
+            table.add_row([_cell(value) for value in view.values()])
+        print(table)
+        return SUCCESS
+
+    @uuid_argument
+    @format_argument
+    def show(self, uuid, output_format='table'):
+        """Show one service."""
+        view = _service_view(self._get(uuid), detailed=True)
+        if output_format == 'json':
+            print(json.dumps(view, indent=4))
+            return SUCCESS
+        table = prettytable.PrettyTable(['Property', 'Value'])
+        table.align = 'l'
+        for name, value in view.items():
+            table.add_row([name, _cell(value)])
+        print(table)
+        return SUCCESS
+
+    @args('--host', required=True, type=host_name,
+          help='the host the service runs on')
+    @args('--binary', required=True, choices=KNOWN_BINARIES,
+          help='the nova binary: %s' % ', '.join(KNOWN_BINARIES))
+    @args('--topic', type=topic_name,
+          help='defaults to the binary without its "nova-" prefix, as a '
+               'starting service would register it')
+    def create(self, host, binary, topic=None):
+        """Create a service record; emits service.create."""
+        service = objects.Service(
+            self.context, host=host, binary=binary, report_count=0,
+            # NOTE: the same default as nova.service.Service.create, so that
+            # the service, once started, recognizes its record.
+            topic=topic or binary.rpartition('nova-')[2])
+        service.create()
+        print('Created service %s.' % _describe(service))
+        return SUCCESS
+
+    @uuid_argument
+    @args('--reason', type=disabled_reason,
+          help='why the service is disabled (1 to %d characters)' %
+               MAX_COLUMN_LENGTH)
+    def disable(self, uuid, reason=None):
+        """Disable a service; emits service.update."""
+        service = self._get(uuid)
+        service.disabled = True
+        service.disabled_reason = reason
+        service.save()
+        print('Disabled service %s%s.' % (
+            _describe(service), ': %s' % reason if reason else ''))
+        return SUCCESS
+
+    @uuid_argument
+    def enable(self, uuid):
+        """Enable a service and clear its reason; emits service.update."""
+        service = self._get(uuid)
+        service.disabled = False
+        service.disabled_reason = None
+        service.save()
+        print('Enabled service %s.' % _describe(service))
+        return SUCCESS
+
+    @uuid_argument
+    def force_down(self, uuid):
+        """Mark a service down whatever its heartbeat; emits service.update."""
+        service = self._get(uuid)
+        service.forced_down = True
+        service.save()
+        print('Forced down service %s.' % _describe(service))
+        return SUCCESS
+
+    @uuid_argument
+    def unforce_down(self, uuid):
+        """Let heartbeats tell if a service is up; emits service.update."""
+        service = self._get(uuid)
+        service.forced_down = False
+        service.save()
+        print('Service %s is no longer forced down.' % _describe(service))
+        return SUCCESS
+
+    @uuid_argument
+    def delete(self, uuid):
+        """Delete a service record; emits service.delete."""
+        service = self._get(uuid)
+        service.destroy()
+        print('Deleted service %s.' % _describe(service))
+        return SUCCESS
+
+
+CATEGORIES = {
+    'db': DbCommands,
+    'service': ServiceCommands,
+}
+
+
+def _actions_of(command_object):
+    """Yield (action name, bound method) for each public method."""
+    for name in sorted(vars(type(command_object))):
+        if not name.startswith('_'):
+            yield name.replace('_', '-'), getattr(command_object, name)
+
+
+def _add_argument(parser, names, options):
+    options = dict(options)
+    if names[0].startswith('-'):
+        name = options.pop('dest', names[-1].lstrip('-').replace('-', '_'))
+        if 'choices' not in options:
+            options.setdefault('metavar', names[-1].lstrip('-').upper())
+        parser.add_argument(*names, dest=_KWARG_PREFIX + name, **options)
+    else:
+        name = names[0]
+        options.setdefault('metavar', name.upper())
+        parser.add_argument(_KWARG_PREFIX + name, **options)
+    return name
+
+
+def add_command_parsers(subparsers):
+    """Build the argparse sub-commands: ``<category> <action> [args]``."""
+    for category, command_class in sorted(CATEGORIES.items()):
+        command_object = command_class()
+        category_parser = subparsers.add_parser(
+            category, help=command_class.__doc__,
+            description=command_class.__doc__)
+        actions = category_parser.add_subparsers(
+            dest='action', metavar='ACTION', title='actions')
+        actions.required = True
+        for action, action_fn in _actions_of(command_object):
+            doc = ' '.join(action_fn.__doc__.split())
+            parser = actions.add_parser(action, help=doc, description=doc)
+            kwargs = [_add_argument(parser, names, options)
+                      for names, options in getattr(action_fn, 'args', [])]
+            parser.set_defaults(action_fn=action_fn, action_kwargs=kwargs)
+
+
+category_opt = cfg.SubCommandOpt('category',
+                                 title='Command categories',
+                                 help='Available categories',
+                                 handler=add_command_parsers)
+
+
+def register_cli_opts(conf):
+    """Register nova-manage's command line on ``conf``.
+
+    Besides the commands, ``--database-connection`` overrides
+    ``[database] connection`` of the configuration files.
+    """
+    conf.register_cli_opt(category_opt)
+    connection_opt = next(opt for opt in oslo_db_options.database_opts
+                          if opt.name == 'connection')
+    conf.register_cli_opt(connection_opt, group='database')
+
+
+def run_command(category):
+    """Run the command parsed into ``category`` and return its exit code.
+
+    ``category`` is ``CONF.category`` once the command line is parsed.
+    Failures are reported on stderr in one line, never as a traceback.
+    """
+    kwargs = {name: getattr(category, _KWARG_PREFIX + name)
+              for name in category.action_kwargs}
+    try:
+        return category.action_fn(**kwargs)
+    except (exception.NotFound, exception.Conflict,
+            exception.ObjectActionError,
+            exception.DatabaseNotMigrated) as error:
+        return _fail(error.format_message())
+    except exception.Invalid as error:
+        return _fail(error.format_message(), USAGE_ERROR)
+    except db_exc.DBError as error:
+        LOG.debug('Database error', exc_info=True)
+        return _fail(common.explain_database_error(error, CONF))
+    except Exception as error:
+        # NOTE: the traceback is for developers: it is logged at debug
+        # level (--debug), never printed as the command's answer.
+        LOG.debug('Unexpected error', exc_info=True)
+        return _fail('Unexpected error (%s): %s' % (type(error).__name__,
+                                                    error))
+
+
+def _fail(message, exit_code=FAILURE):
+    print('ERROR: %s' % message, file=sys.stderr)
+    return exit_code
+
+
+def main(argv=None):
+    """Entry point of nova-manage: load the configuration, run a command."""
+    argv = sys.argv if argv is None else argv
+    register_cli_opts(CONF)
+    logging.register_options(CONF)
+    # NOTE: stdout carries the command's output (tables, JSON) only.
+    CONF.set_default('use_stderr', True)
+    try:
+        config.parse_args(argv)
+    except (cfg.Error, logging.LogConfigError) as error:
+        return _fail(str(error), USAGE_ERROR)
+    objects.register_all()
+    try:
+        return run_command(CONF.category)
+    finally:
+        rpc.cleanup()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
