@@ -2,6 +2,7 @@
 
 from oslo_config import cfg
 import oslo_messaging as messaging
+from oslo_messaging.notify import notifier as messaging_notifier
 from oslo_messaging import opts as messaging_opts
 
 notifications_group = cfg.OptGroup(
@@ -70,15 +71,18 @@ def set_lib_defaults(conf):
     lost broker connection can never block a database change for ever.
     """
     messaging.set_transport_defaults(control_exchange='nova')
+    # NOTE: like set_transport_defaults, this changes oslo.messaging's own
+    # option objects (it has no public setter for them), not
+    # conf.set_default(): the sample config generator lists those objects,
+    # and ConfigOpts.reset() would forget a conf.set_default().
+    cfg.set_defaults(messaging_notifier._notifier_opts,
+                     driver=_DEFAULT_NOTIFICATION_DRIVER,
+                     retry=_DEFAULT_NOTIFICATION_RETRY)
     # NOTE: oslo.messaging registers its options only when the first
     # transport is built; registering them now lets nova's defaults and
     # overrides apply before that.
     for group, opts in messaging_opts.list_opts():
         conf.register_opts(opts, group=group)
-    conf.set_default('driver', _DEFAULT_NOTIFICATION_DRIVER,
-                     group='oslo_messaging_notifications')
-    conf.set_default('retry', _DEFAULT_NOTIFICATION_RETRY,
-                     group='oslo_messaging_notifications')
 
 
 def register_opts(conf):

@@ -1,0 +1,135 @@
+"""ServiceStatusNotification and ServiceStatusPayload: what consumers get."""
+
+import datetime
+
+from nova.notifications.objects import base as notification
+from nova.notifications.objects import service as service_notification
+from nova import objects
+from nova.objects import fields
+from nova import test
+
+SERVICE_UUID = 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73'
+
+# NOTE: the order of upstream nova's payload, which consumers may rely on
+# when they print or diff it.
+UPSTREAM_FIELD_ORDER = [
+    'host', 'binary', 'topic', 'report_count', 'disabled',
+    'disabled_reason', 'availability_zone', 'last_seen_up', 'forced_down',
+    'version', 'uuid']
+UPSTREAM_NULLABLE = {'host', 'binary', 'topic', 'disabled_reason',
+                     'availability_zone', 'last_seen_up'}
+
+
+def make_service(**values):
+    values.setdefault('host', 'host1')
+    values.setdefault('binary', 'nova-compute')
+    values.setdefault('topic', 'compute')
+    values.setdefault('report_count', 1)
+    values.setdefault('disabled', False)
+    values.setdefault('disabled_reason', None)
+    values.setdefault('forced_down', False)
+    values.setdefault('last_seen_up', datetime.datetime(
+        2012, 10, 29, 13, 42, 5, 654321, tzinfo=datetime.timezone.utc))
+    values.setdefault('uuid', SERVICE_UUID)
+    return objects.Service(**values)
+
+
+class TestServiceStatusPayload(test.TestCase):
+
+    USES_DB = False
+
+    def test_versions(self):
+        self.assertEqual('1.1',
+                         service_notification.ServiceStatusPayload.VERSION)
+        self.assertEqual(
+            '1.0', service_notification.ServiceStatusNotification.VERSION)
+
+    def test_field_order_and_nullability(self):
+        payload_fields = service_notification.ServiceStatusPayload.fields
+        self.assertEqual(UPSTREAM_FIELD_ORDER, list(payload_fields))
+        self.assertEqual(
+            UPSTREAM_NULLABLE,
+            {name for name, field in payload_fields.items()
+             if field.nullable})
+
+    def test_schema_covers_every_field_from_the_service(self):
+        schema = service_notification.ServiceStatusPayload.SCHEMA
+        self.assertEqual(set(UPSTREAM_FIELD_ORDER), set(schema))
+        for field, (source, source_field) in schema.items():
+            self.assertEqual('service', source)
+            self.assertEqual(field, source_field)
+            self.assertIn(source_field, objects.Service.fields)
+
+    def test_primitive(self):
+        payload = service_notification.ServiceStatusPayload(make_service())
+        primitive = payload.obj_to_primitive()
+        self.assertEqual('ServiceStatusPayload',
+                         primitive['nova_object.name'])
+        self.assertEqual('nova', primitive['nova_object.namespace'])
+        self.assertEqual('1.1', primitive['nova_object.version'])
+        self.assertNotIn('nova_object.changes', primitive)
+        data = primitive['nova_object.data']
+        self.assertEqual(UPSTREAM_FIELD_ORDER, list(data))
+        self.assertEqual(
+            {'host': 'host1', 'binary': 'nova-compute', 'topic': 'compute',
+             'report_count': 1, 'disabled': False, 'disabled_reason': None,
+             'availability_zone': None,
+             'last_seen_up': '2012-10-29T13:42:05Z', 'forced_down': False,
+             'version': 1, 'uuid': SERVICE_UUID},
+            data)
+
+    def test_version_1_0_drops_uuid(self):
+        payload = service_notification.ServiceStatusPayload(make_service())
+        current = payload.obj_to_primitive()
+        old = payload.obj_to_primitive(target_version='1.0')
+        self.assertEqual('1.0', old['nova_object.version'])
+        self.assertNotIn('uuid', old['nova_object.data'])
+        expected = dict(current['nova_object.data'])
+        del expected['uuid']
+        self.assertEqual(expected, old['nova_object.data'])
+        self.assertEqual(SERVICE_UUID,
+                         current['nova_object.data']['uuid'])
+
+    def test_availability_zone_is_null(self):
+        payload = service_notification.ServiceStatusPayload(make_service())
+        self.assertIsNone(payload.availability_zone)
+
+    def test_service_missing_a_required_field(self):
+        service = make_service()
+        delattr(service, '_obj_report_count')
+        error = self.assertRaises(
+            ValueError, service_notification.ServiceStatusPayload, service)
+        self.assertIn('ServiceStatusPayload.report_count', str(error))
+
+    def test_payload_without_service_is_not_populated(self):
+        payload = service_notification.ServiceStatusPayload()
+        self.assertFalse(payload.populated)
+
+    def test_notification_carries_the_payload(self):
+        service = make_service(disabled=True, disabled_reason='test2')
+        service_notification.ServiceStatusNotification(
+            priority=fields.NotificationPriority.INFO,
+            publisher=notification.NotificationPublisher.from_service_obj(
+                service),
+            event_type=notification.EventType(
+                object='service', action=fields.NotificationAction.UPDATE),
+            payload=service_notification.ServiceStatusPayload(service),
+        ).emit(self.context)
+        message, = self.notifier.versioned_notifications
+        self.assertEqual('service.update', message['event_type'])
+        self.assertEqual('nova-compute:host1', message['publisher_id'])
+        data = message['payload']['nova_object.data']
+        self.assertTrue(data['disabled'])
+        self.assertEqual('test2', data['disabled_reason'])
+
+    def test_samples_declared(self):
+        self.assertCountEqual(
+            ['service-create.json', 'service-update.json',
+             'service-delete.json'],
+            service_notification.ServiceStatusNotification.samples)
+
+    def test_payload_type_is_the_status_payload(self):
+        self.assertRaises(
+            ValueError, service_notification.ServiceStatusNotification,
+            payload=notification.EventType(object='service',
+                                           action='create'))
