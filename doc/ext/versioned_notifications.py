@@ -1,0 +1,284 @@
+"""Sphinx directives that document the versioned notifications from code.
+
+``.. versioned-notifications::`` renders a table of every registered
+notification class: its event type (taken from its sample), the class, the
+payload class and version, and the sample with its ``$ref`` resolved.
+``.. notification-payload-schemas::`` renders every published payload
+version: its fields, its version history and its JSON Schema.
+
+Nothing here is written by hand: a notification class without a sample, a
+sample claimed by two classes, a sample that does not match its class, or a
+stale committed schema fails the build.
+"""
+
+import inspect
+import json
+import os
+import re
+import shutil
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from docutils.statemachine import StringList
+from sphinx.errors import ExtensionError
+from sphinx.util.nodes import nested_parse_with_titles
+
+from nova.notifications.objects import base as notification_base
+from nova.notifications.objects import schema
+from nova.objects import base as nova_base
+from nova.tests import json_ref
+
+REPO_ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..',
+                                          '..'))
+SAMPLES_DIR = os.path.join(REPO_ROOT, 'doc', 'notification_samples')
+SCHEMAS_DIR = os.path.join(REPO_ROOT, 'doc', 'notification_schemas')
+# NOTE: where the schemas are published in the built site, so that a
+# consumer can fetch them by their $id relative to one base URL.
+SCHEMAS_URL_DIR = 'notification_schemas'
+
+_VERSION_COMMENT = re.compile(r'^\s*#\s*Version\s+(\d+\.\d+)\s*:\s*(.*)$')
+
+
+def schema_label(payload_name, version):
+    """Return the reference label of a payload version's section."""
+    return 'notification-schema-%s-%s' % (payload_name, version)
+
+
+def notification_classes():
+    """Return the registered notification classes (not payloads)."""
+    schema.load_notification_modules()
+    return [cls for cls in nova_base.NovaObjectRegistry.notification_classes
+            if issubclass(cls, notification_base.NotificationBase)]
+
+
+def _payload_class(notification_cls):
+    payload_name = notification_cls.fields['payload']._type._obj_name
+    for cls in nova_base.NovaObjectRegistry.notification_classes:
+        if cls.obj_name() == payload_name:
+            return cls
+    raise ExtensionError('%s has a payload %s that is not a registered '
+                         'notification class'
+                         % (notification_cls.obj_name(), payload_name))
+
+
+def collect_notifications():
+    """Return one row per sample: ``(event type, class, payload, sample)``.
+
+    :raises ExtensionError: listing every class without a sample of its
+        own, every sample claimed by more than one class, and every sample
+        that is missing or does not match its class.
+    """
+    problems = []
+    owners = {}
+    rows = []
+    for cls in notification_classes():
+        # NOTE: only the class's own samples: a subclass does not inherit
+        # its parent's, it needs its own.
+        samples = cls.__dict__.get('samples', [])
+        if not samples:
+            problems.append('%s has no notification_sample'
+                            % cls.obj_name())
+        payload_cls = _payload_class(cls)
+        for sample_file in samples:
+            owners.setdefault(sample_file, []).append(cls.obj_name())
+            path = os.path.join(SAMPLES_DIR, sample_file)
+            if not os.path.exists(path):
+                problems.append('%s names the sample %s, which does not '
+                                'exist in %s' % (cls.obj_name(), sample_file,
+                                                 SAMPLES_DIR))
+                continue
+            sample = json_ref.load_sample(path)
+            payload = sample.get('payload', {})
+            claimed = (payload.get('nova_object.name'),
+                       payload.get('nova_object.version'))
+            if claimed != (payload_cls.obj_name(), payload_cls.VERSION):
+                problems.append(
+                    'sample %s carries payload %s %s but %s sends %s %s'
+                    % ((sample_file,) + claimed + (
+                        cls.obj_name(), payload_cls.obj_name(),
+                        payload_cls.VERSION)))
+            if not sample.get('event_type'):
+                problems.append('sample %s has no event_type' % sample_file)
+            rows.append((sample.get('event_type'), cls, payload_cls,
+                         sample_file, sample))
+    for sample_file, classes in sorted(owners.items()):
+        if len(classes) > 1:
+            problems.append('sample %s is used by more than one class: %s'
+                            % (sample_file, ', '.join(classes)))
+    if problems:
+        raise ExtensionError('Versioned notifications are not documentable:'
+                             '\n  ' + '\n  '.join(problems))
+    return sorted(rows, key=lambda row: (row[0], row[3]))
+
+
+def version_history(cls):
+    """Return ``[(version, change)]`` from the class's version comments."""
+    history = []
+    for line in inspect.getsource(cls).splitlines():
+        match = _VERSION_COMMENT.match(line)
+        if match:
+            history.append(match.groups())
+    return history
+
+
+def _indent(lines, prefix):
+    return [(prefix + line) if line else '' for line in lines]
+
+
+def _collapsible(summary, body_lines, language):
+    """Return rST lines of a block that HTML shows folded."""
+    lines = ['.. raw:: html', '',
+             '   <details><summary>%s</summary>' % summary, '',
+             '.. code-block:: %s' % language, '']
+    lines += _indent(body_lines, '   ')
+    lines += ['', '.. raw:: html', '', '   </details>', '']
+    return lines
+
+
+def _parse(directive, lines):
+    content = StringList()
+    source = directive.state.document.current_source
+    for number, line in enumerate(lines):
+        content.append(line, source, number)
+    node = nodes.section()
+    node.document = directive.state.document
+    nested_parse_with_titles(directive.state, content, node)
+    return node.children
+
+
+class VersionedNotificationsDirective(Directive):
+    """The table of every versioned notification."""
+
+    has_content = False
+
+    def run(self):
+        lines = ['.. list-table::', '   :header-rows: 1',
+                 '   :widths: 15 20 20 45',
+                 '   :class: versioned-notifications', '',
+                 '   * - Event type', '     - Notification class',
+                 '     - Payload', '     - Sample']
+        for event_type, cls, payload_cls, sample_file, sample in (
+                collect_notifications()):
+            payload_ref = ':ref:`%s %s <%s>`' % (
+                payload_cls.obj_name(), payload_cls.VERSION,
+                schema_label(payload_cls.obj_name(), payload_cls.VERSION))
+            _note_sample_dependencies(self, sample_file)
+            sample_cell = _collapsible(
+                sample_file, json.dumps(sample, indent=4).splitlines(),
+                'json')
+            lines += ['   * - ``%s``' % event_type,
+                      '     - ``%s`` %s' % (cls.obj_name(), cls.VERSION),
+                      '     - %s' % payload_ref,
+                      '     - ' + sample_cell[0]]
+            lines += _indent(sample_cell[1:], '       ')
+        return _parse(self, lines)
+
+
+def _note_sample_dependencies(directive, sample_file):
+    """Rebuild the page when the sample or a file it refers to changes."""
+    env = directive.state.document.settings.env
+    env.note_dependency(os.path.join(SAMPLES_DIR, sample_file))
+    common = os.path.join(SAMPLES_DIR, 'common_payloads')
+    if os.path.isdir(common):
+        for file_name in sorted(os.listdir(common)):
+            env.note_dependency(os.path.join(common, file_name))
+
+
+def _field_rows(payload_schema):
+    data = payload_schema['properties']['nova_object.data']
+    rows = []
+    for name, field in data['properties'].items():
+        if 'anyOf' in field:
+            types = [choice.get('type') or choice['$ref'].rsplit('/', 1)[-1]
+                     for choice in field['anyOf']]
+            field = field['anyOf'][0]
+        else:
+            types = field['type']
+            types = types if isinstance(types, list) else [types]
+        nullable = 'null' in types
+        json_type = ', '.join(t for t in types if t != 'null')
+        details = []
+        if 'format' in field:
+            details.append('format ``%s``' % field['format'])
+        if 'enum' in field:
+            details.append('one of %s' % ', '.join(
+                '``%s``' % value for value in field['enum']
+                if value is not None))
+        if 'minimum' in field:
+            details.append('minimum %s' % field['minimum'])
+        rows.append((name, json_type, 'yes' if nullable else 'no',
+                     '; '.join(details)))
+    return rows
+
+
+class NotificationPayloadSchemasDirective(Directive):
+    """Every published payload version with its fields and JSON Schema."""
+
+    has_content = False
+
+    def run(self):
+        stale = schema.stale_files(SCHEMAS_DIR)
+        if stale:
+            raise ExtensionError(
+                'Committed notification schemas are stale: %s. Regenerate '
+                'them with: tox -e schemas' % ', '.join(stale))
+        env = self.state.document.settings.env
+        # NOTE: the schemas are published at the root of the site; links
+        # to them are relative to this page.
+        to_root = '../' * env.docname.count('/')
+        lines = []
+        for payload_cls in schema.payload_classes():
+            name = payload_cls.obj_name()
+            lines += [name, '-' * len(name), '', 'Version history:', '']
+            lines += ['* %s: %s' % change
+                      for change in version_history(payload_cls)]
+            lines.append('')
+            for version in reversed(schema.published_versions(payload_cls)):
+                lines += self._version_lines(payload_cls, version, to_root)
+                env.note_dependency(os.path.join(
+                    SCHEMAS_DIR, schema.schema_file_name(name, version)))
+        return _parse(self, lines)
+
+    @staticmethod
+    def _version_lines(payload_cls, version, to_root):
+        name = payload_cls.obj_name()
+        file_name = schema.schema_file_name(name, version)
+        title = '%s %s' % (name, version)
+        lines = ['.. _%s:' % schema_label(name, version), '', title,
+                 '~' * len(title), '',
+                 'Published as `%s <%s%s/%s>`_. Fields of '
+                 '``nova_object.data``, all required:'
+                 % (file_name, to_root, SCHEMAS_URL_DIR, file_name), '',
+                 '.. list-table::', '   :header-rows: 1', '',
+                 '   * - Field', '     - JSON type', '     - Nullable',
+                 '     - Constraints']
+        for row in _field_rows(schema.payload_schema(payload_cls, version)):
+            lines += ['   * - ``%s``' % row[0]]
+            lines += ['     - %s' % cell for cell in row[1:]]
+        with open(os.path.join(SCHEMAS_DIR, file_name)) as f:
+            schema_lines = f.read().splitlines()
+        lines.append('')
+        lines += _collapsible('JSON Schema %s' % file_name, schema_lines,
+                              'json')
+        return lines
+
+
+def publish_schemas(app, exception):
+    """Copy the schema files into the built HTML site."""
+    if exception is not None or app.builder.format != 'html':
+        return
+    target = os.path.join(app.outdir, SCHEMAS_URL_DIR)
+    os.makedirs(target, exist_ok=True)
+    for file_name in os.listdir(SCHEMAS_DIR):
+        if file_name.endswith('.json'):
+            shutil.copyfile(os.path.join(SCHEMAS_DIR, file_name),
+                            os.path.join(target, file_name))
+
+
+def setup(app):
+    app.add_directive('versioned-notifications',
+                      VersionedNotificationsDirective)
+    app.add_directive('notification-payload-schemas',
+                      NotificationPayloadSchemasDirective)
+    app.connect('build-finished', publish_schemas)
+    return {'parallel_read_safe': True, 'parallel_write_safe': True}

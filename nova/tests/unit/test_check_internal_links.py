@@ -1,0 +1,89 @@
+"""tools/check_internal_links.py finds every broken internal link."""
+
+import importlib.util
+import io
+import os
+from unittest import mock
+
+import fixtures
+import testtools
+
+_TOOL = os.path.normpath(os.path.join(
+    os.path.dirname(__file__), '..', '..', '..', 'tools',
+    'check_internal_links.py'))
+
+
+def _load_tool():
+    spec = importlib.util.spec_from_file_location('check_internal_links',
+                                                  _TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check_internal_links = _load_tool()
+
+
+class TestCheckInternalLinks(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.site = self.useFixture(fixtures.TempDir()).path
+        os.makedirs(os.path.join(self.site, 'reference'))
+        os.makedirs(os.path.join(self.site, '_static'))
+        self._write('_static/style.css', '')
+        self._write('index.html', '''
+            <link rel="stylesheet" href="_static/style.css">
+            <h1 id="top">Site</h1>
+            <a href="reference/page.html#schema-1-1">schema</a>
+            <a href="reference/">directory index</a>
+            <a href="#top">top</a>
+            <a href="https://example.invalid/missing">external</a>
+            <a href="mailto:someone@example.invalid">mail</a>''')
+        self._write('reference/index.html', '<p>index</p>')
+        self._write('reference/page.html', '''
+            <section id="schema-1-1"><a name="old-anchor"></a></section>
+            <a href="../index.html#top">home</a>
+            <a href="#old-anchor">old</a>
+            <img src="../_static/style.css">''')
+
+    def _write(self, name, content):
+        with open(os.path.join(self.site, name), 'w') as f:
+            f.write(content)
+
+    def test_a_sound_site_passes(self):
+        self.assertEqual([], check_internal_links.broken_links(self.site))
+
+    def test_every_kind_of_broken_link_is_reported(self):
+        self._write('reference/broken.html', '''
+            <a href="missing.html">missing page</a>
+            <a href="page.html#no-such-anchor">missing anchor</a>
+            <a href="#nowhere">missing local anchor</a>
+            <a href="../../outside.html">outside</a>
+            <script src="../_static/missing.js"></script>''')
+        self.assertEqual(
+            [('reference/broken.html', 'missing.html', 'no such file'),
+             ('reference/broken.html', 'page.html#no-such-anchor',
+              'no anchor #no-such-anchor in reference/page.html'),
+             ('reference/broken.html', '#nowhere',
+              'no anchor #nowhere in reference/broken.html'),
+             ('reference/broken.html', '../../outside.html',
+              'points outside the site'),
+             ('reference/broken.html', '../_static/missing.js',
+              'no such file')],
+            check_internal_links.broken_links(self.site))
+
+    def _main(self, *argv):
+        out = io.StringIO()
+        with mock.patch('sys.stdout', out), mock.patch('sys.stderr', out):
+            code = check_internal_links.main(list(argv))
+        return code, out.getvalue()
+
+    def test_main_exit_status(self):
+        self.assertEqual(0, self._main(self.site)[0])
+        self._write('index.html', '<a href="gone.html">gone</a>')
+        code, output = self._main(self.site)
+        self.assertEqual(1, code)
+        self.assertIn('index.html: gone.html (no such file)', output)
+        self.assertEqual(2, self._main()[0])
+        self.assertEqual(2, self._main(os.path.join(self.site, 'nope'))[0])

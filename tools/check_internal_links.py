@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Check every internal link of a built HTML site; no network is used.
+
+Every relative ``href`` and ``src`` of every page must name a file of the
+site, and every ``#fragment`` an element id (or anchor name) of the page it
+points to. Links with a scheme (``https:``, ``mailto:``...) or to another
+host are external and not checked.
+
+Usage: check_internal_links.py BUILD_DIR
+Exit status: 0 when every internal link resolves, 1 otherwise (each broken
+link is printed as ``page: link (reason)``), 2 for a bad argument.
+"""
+
+import html.parser
+import os
+import sys
+import urllib.parse
+
+_LINK_ATTRIBUTES = {'a': 'href', 'link': 'href', 'img': 'src',
+                    'script': 'src', 'iframe': 'src', 'source': 'src'}
+
+
+class _PageParser(html.parser.HTMLParser):
+    """Collect the links and the anchor targets of one page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links = []
+        self.anchors = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get('id'):
+            self.anchors.add(attrs['id'])
+        if tag == 'a' and attrs.get('name'):
+            self.anchors.add(attrs['name'])
+        link = attrs.get(_LINK_ATTRIBUTES.get(tag, ''))
+        if link:
+            self.links.append(link)
+
+
+def _parse(path):
+    parser = _PageParser()
+    with open(path, encoding='utf-8') as f:
+        parser.feed(f.read())
+    return parser
+
+
+def _is_external(link):
+    parts = urllib.parse.urlsplit(link)
+    return bool(parts.scheme or parts.netloc)
+
+
+def broken_links(build_dir):
+    """Return ``[(page, link, reason)]`` for each internal link that fails.
+
+    ``page`` is relative to ``build_dir``.
+    """
+    build_dir = os.path.abspath(build_dir)
+    pages = {}
+    for root, _dirs, files in os.walk(build_dir):
+        for name in files:
+            if name.endswith('.html'):
+                path = os.path.join(root, name)
+                pages[path] = _parse(path)
+    broken = []
+    for page, parsed in sorted(pages.items()):
+        for link in parsed.links:
+            if _is_external(link):
+                continue
+            reason = _check(page, link, pages, build_dir)
+            if reason:
+                broken.append((os.path.relpath(page, build_dir), link,
+                               reason))
+    return broken
+
+
+def _check(page, link, pages, build_dir):
+    parts = urllib.parse.urlsplit(link)
+    if parts.path:
+        target = os.path.normpath(os.path.join(
+            os.path.dirname(page), urllib.parse.unquote(parts.path)))
+        if os.path.isdir(target):
+            target = os.path.join(target, 'index.html')
+    else:
+        target = page
+    if not (target == build_dir or target.startswith(build_dir + os.sep)):
+        return 'points outside the site'
+    if not os.path.isfile(target):
+        return 'no such file'
+    fragment = urllib.parse.unquote(parts.fragment)
+    if fragment and target in pages and fragment not in pages[
+            target].anchors:
+        return 'no anchor #%s in %s' % (
+            fragment, os.path.relpath(target, build_dir))
+    return None
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or not os.path.isdir(argv[0]):
+        print('usage: check_internal_links.py BUILD_DIR (an existing '
+              'directory)', file=sys.stderr)
+        return 2
+    broken = broken_links(argv[0])
+    for page, link, reason in broken:
+        print('%s: %s (%s)' % (page, link, reason))
+    checked = argv[0]
+    if broken:
+        print('%d broken internal link(s) in %s' % (len(broken), checked))
+        return 1
+    print('Every internal link in %s resolves.' % checked)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
