@@ -1,4 +1,4 @@
-"""Options of the compute REST API: authentication and proxies."""
+"""Options of the compute REST API: how it authenticates its callers."""
 
 from oslo_config import cfg
 
@@ -28,14 +28,6 @@ Determine the strategy to use for authentication.
 ``keystone`` is the default, as in nova: a server must never trust a token
 it did not validate unless told to. ``noauth2`` is for development and
 tests on a trusted host; never expose it.
-"""),
-    cfg.BoolOpt('use_forwarded_for',
-                default=False,
-                help="""
-When True, the 'X-Forwarded-For' header is treated as the canonical remote
-address. When False (the default), the 'remote_address' header is used.
-
-You should only enable this if you have an HTML sanitizing proxy.
 """),
 ]
 

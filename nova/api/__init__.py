@@ -1,0 +1,1 @@
+"""nova's REST APIs."""

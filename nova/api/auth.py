@@ -1,0 +1,66 @@
+"""Authentication of the compute API and the pipeline it selects.
+
+``[api] auth_strategy`` chooses how a request gets its ``nova.context``:
+
+* ``keystone``: keystonemiddleware's ``auth_token`` validates the token
+  (options in ``[keystone_authtoken]``) and ``NovaKeystoneContext`` builds
+  the context from the identity headers it sets;
+* ``noauth2``: ``nova.api.openstack.auth.NoAuthMiddleware`` trusts
+  ``X-Auth-Token: <user>:<project>``, for development and tests only.
+"""
+
+from oslo_log import log as logging
+import webob.exc
+
+from nova.api.openstack import auth as noauth
+from nova.api.openstack import wsgi
+import nova.conf
+from nova import context
+
+LOG = logging.getLogger(__name__)
+CONF = nova.conf.CONF
+
+
+class NovaKeystoneContext(wsgi.Middleware):
+    """Make a request context from the headers keystonemiddleware set."""
+
+    def process_request(self, req):
+        ctx = context.RequestContext.from_environ(
+            req.environ,
+            user_auth_plugin=req.environ.get('keystone.token_auth'))
+        if ctx.user_id is None:
+            LOG.debug('Neither X_USER_ID nor X_USER found in request')
+            return wsgi.json_fault(webob.exc.HTTPUnauthorized,
+                                   'The request you have made requires '
+                                   'authentication.')
+        req.environ['nova.context'] = ctx
+        return None
+
+
+def keystone_pipeline(app, conf):
+    """Wrap ``app`` in keystonemiddleware's auth_token and the context.
+
+    auth_token reads ``[keystone_authtoken]`` from ``conf``.
+    """
+    from keystonemiddleware import auth_token
+    return auth_token.AuthProtocol(NovaKeystoneContext(app),
+                                   {'oslo_config_config': conf})
+
+
+def noauth_pipeline(app, conf):
+    """Wrap ``app`` in the noauth2 middleware."""
+    LOG.warning('auth_strategy is noauth2: any caller naming itself "admin" '
+                'is an administrator. Use it only for development and tests '
+                'on a trusted host.')
+    return noauth.NoAuthMiddleware(app)
+
+
+_PIPELINES = {
+    'keystone': keystone_pipeline,
+    'noauth2': noauth_pipeline,
+}
+
+
+def pipeline_for_strategy(app, conf):
+    """Wrap ``app`` in the authentication ``[api] auth_strategy`` names."""
+    return _PIPELINES[conf.api.auth_strategy](app, conf)

@@ -1,0 +1,1 @@
+"""The OpenStack compute API: WSGI plumbing shared by its resources."""

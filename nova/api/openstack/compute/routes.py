@@ -1,0 +1,33 @@
+"""The routes of the compute API v2.1."""
+
+from nova.api.openstack.compute import services
+from nova.api.openstack.compute import versions
+from nova.api.openstack import router
+
+
+def route_list():
+    """``[(path, {method: (controller, action)})]`` of the v2.1 API."""
+    version_controller = versions.VersionsController()
+    service_controller = services.ServiceController()
+    return [
+        ('', {'GET': (version_controller, 'show')}),
+        ('/', {'GET': (version_controller, 'show')}),
+        ('/os-services', {'GET': (service_controller, 'index')}),
+        ('/os-services/{id}', {'PUT': (service_controller, 'update'),
+                               'DELETE': (service_controller, 'delete')}),
+    ]
+
+
+class APIRouterV21(router.Router):
+    """Dispatch the v2.1 API's requests to their resources."""
+
+    def __init__(self):
+        super().__init__(route_list())
+
+
+def versions_router():
+    """The unauthenticated router of ``GET /``."""
+    return router.Router(
+        [('/', {'GET': (versions.VersionsController(), 'index')}),
+         ('', {'GET': (versions.VersionsController(), 'index')})],
+        project_id=False)

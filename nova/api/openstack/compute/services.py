@@ -1,0 +1,208 @@
+"""The os-services resource: list, update and delete service records.
+
+From microversion 2.53 on a service is identified by its uuid, and one
+``PUT /os-services/{service_id}`` changes its status and forced_down state
+with one ``Service.save()``, hence at most one ``service.update``
+notification. Below 2.53 the listing shows integer ids, and a service is
+deleted by integer id; the legacy update actions (``PUT
+/os-services/enable`` and the like) are not served.
+"""
+
+import re
+
+from oslo_utils import strutils
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import webob.exc
+
+from nova.api.openstack import api_version_request as api_version
+from nova.api.openstack.compute.schemas import services as schema
+from nova.api.openstack import wsgi
+from nova.api import validation
+from nova.api.validation import validators
+import nova.conf
+from nova import exception
+from nova import objects
+from nova.policies import services as services_policies
+from nova import policy
+
+CONF = nova.conf.CONF
+
+FORCED_DOWN_MIN_VERSION = '2.11'
+UUID_FOR_ID_MIN_VERSION = '2.53'
+
+COMPUTE_BINARY = 'nova-compute'
+# NOTE: API services report no heartbeat when run by a WSGI server, so they
+# would always show "down"; nova leaves them out of the listing.
+_API_BINARIES = frozenset(['nova-osapi_compute', 'nova-metadata'])
+
+# NOTE: the largest id the services.id column holds; a larger one cannot
+# name a service (and SQLite would refuse to compare with it).
+_MAX_SERVICE_ID = 2 ** 31 - 1
+
+_INTEGER_ID_RE = re.compile(r'^[0-9]+$')
+
+_UPDATE_VALIDATOR = validators.SchemaValidator(schema.service_update_v253)
+
+
+def service_is_up(service):
+    """Whether the service reported a heartbeat within service_down_time.
+
+    A service forced down is down. Without any heartbeat yet, its creation
+    counts as one; API changes (which move ``updated_at``) do not.
+    """
+    if service.forced_down:
+        return False
+    last_heartbeat = service.last_seen_up or service.created_at
+    if last_heartbeat is None:
+        return False
+    elapsed = timeutils.delta_seconds(last_heartbeat.replace(tzinfo=None),
+                                      timeutils.utcnow())
+    return abs(elapsed) <= CONF.service_down_time
+
+
+def availability_zone(service):
+    """The zone shown for the service: only computes are in a user zone."""
+    if service.binary == COMPUTE_BINARY:
+        return CONF.default_availability_zone
+    return CONF.internal_service_availability_zone
+
+
+def _bad_request(message):
+    return webob.exc.HTTPBadRequest(explanation=message)
+
+
+class ServiceController(wsgi.Controller):
+    """The actions of ``/os-services``."""
+
+    def _detail(self, req, service):
+        uuid_for_id = api_version.is_supported(
+            req, min_version=UUID_FOR_ID_MIN_VERSION)
+        detail = {
+            'binary': service.binary,
+            'host': service.host,
+            'id': service.uuid if uuid_for_id else service.id,
+            'zone': availability_zone(service),
+            'status': 'disabled' if service.disabled else 'enabled',
+            'state': 'up' if service_is_up(service) else 'down',
+            'updated_at': service.updated_at,
+            'disabled_reason': service.disabled_reason,
+        }
+        if api_version.is_supported(req, min_version=FORCED_DOWN_MIN_VERSION):
+            detail['forced_down'] = service.forced_down
+        return detail
+
+    @validation.query_schema(schema.index_query)
+    def index(self, req):
+        """List the services, filtered by ``host`` and ``binary``."""
+        context = req.environ['nova.context']
+        policy.authorize(context, services_policies.BASE_POLICY_NAME % 'list',
+                         target={})
+        # NOTE: as nova, an empty filter filters nothing and the last of
+        # repeated parameters wins.
+        host = req.GET.get('host') or None
+        binary = req.GET.get('binary') or None
+        services = objects.ServiceList.get_all(context, host=host,
+                                               binary=binary)
+        return {'services': [self._detail(req, service)
+                             for service in services
+                             if service.binary not in _API_BINARIES]}
+
+    def update(self, req, id, body):
+        """Change status, disabled_reason and forced_down of one compute.
+
+        The body is validated after the policy check and before anything is
+        read; the change is one save.
+        """
+        context = req.environ['nova.context']
+        policy.authorize(context,
+                         services_policies.BASE_POLICY_NAME % 'update',
+                         target={})
+        if not api_version.is_supported(
+                req, min_version=UUID_FOR_ID_MIN_VERSION):
+            raise webob.exc.HTTPNotFound(
+                explanation='Unknown action %s: services are updated with '
+                            'PUT /os-services/{service_uuid} from '
+                            'microversion %s on; the legacy actions (enable, '
+                            'disable, disable-log-reason, force-down) are '
+                            'not supported.' % (id, UUID_FOR_ID_MIN_VERSION))
+        if not uuidutils.is_uuid_like(id):
+            raise _bad_request('Invalid uuid %s' % id)
+        _UPDATE_VALIDATOR.validate(body)
+
+        status = body.get('status')
+        reason = body.get('disabled_reason')
+        forced_down = body.get('forced_down')
+        if status is None and forced_down is None:
+            raise _bad_request("No updates were requested. Fields 'status' "
+                               "or 'forced_down' should be specified.")
+        if reason is not None and status != 'disabled':
+            raise _bad_request("Specifying 'disabled_reason' is only valid "
+                               "with status 'disabled'.")
+
+        service = self._get_by_uuid(context, id)
+        if service.binary != COMPUTE_BINARY:
+            raise _bad_request('Updating a %s service is not supported. Only '
+                               'nova-compute services can be updated.'
+                               % service.binary)
+        if status == 'enabled':
+            service.disabled = False
+            service.disabled_reason = None
+        elif status == 'disabled':
+            service.disabled = True
+            service.disabled_reason = reason
+        if forced_down is not None:
+            service.forced_down = strutils.bool_from_string(forced_down,
+                                                            strict=True)
+        try:
+            service.save()
+        except exception.ServiceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Service %s not found.' % id)
+        return {'service': self._detail(req, service)}
+
+    @wsgi.response(204)
+    def delete(self, req, id):
+        """Soft-delete a service: by uuid from 2.53 on, else by integer id."""
+        context = req.environ['nova.context']
+        policy.authorize(context,
+                         services_policies.BASE_POLICY_NAME % 'delete',
+                         target={})
+        if api_version.is_supported(req,
+                                    min_version=UUID_FOR_ID_MIN_VERSION):
+            if not uuidutils.is_uuid_like(id):
+                raise _bad_request('Invalid uuid %s' % id)
+            service = self._get_by_uuid(context, id)
+        else:
+            service = self._get_by_integer_id(context, id)
+        try:
+            service.destroy()
+        except exception.ServiceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Service %s not found.' % id)
+
+    @staticmethod
+    def _get_by_uuid(context, service_uuid):
+        try:
+            return objects.Service.get_by_uuid(context, service_uuid)
+        except exception.ServiceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Service %s not found.' % service_uuid)
+
+    @staticmethod
+    def _get_by_integer_id(context, id):
+        if not _INTEGER_ID_RE.match(id):
+            raise _bad_request(
+                'Invalid input for field/attribute id. Value: %s. id must be '
+                'an integer below microversion %s; from %s on services are '
+                'identified by uuid.' % (id, UUID_FOR_ID_MIN_VERSION,
+                                         UUID_FOR_ID_MIN_VERSION))
+        service_id = int(id)
+        if not 0 <= service_id <= _MAX_SERVICE_ID:
+            raise webob.exc.HTTPNotFound(
+                explanation='Service %s not found.' % id)
+        try:
+            return objects.Service.get_by_id(context, service_id)
+        except exception.ServiceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Service %s not found.' % id)

@@ -1,0 +1,45 @@
+"""The version documents: every API version at ``/``, v2.1 at ``/v2.1/``."""
+
+from nova.api.openstack import api_version_request
+from nova.api.openstack import router
+from nova.api.openstack import wsgi
+
+_UPDATED = '2013-07-23T11:33:21Z'
+_DOCS_URL = 'https://docs.openstack.org/api-ref/compute/'
+_V21_MEDIA_TYPE = 'application/vnd.openstack.compute+json;version=2.1'
+
+
+def _v21(root_url):
+    return {
+        'id': 'v2.1',
+        'status': 'CURRENT',
+        'version': api_version_request.max_api_version().get_string(),
+        'min_version': api_version_request.min_api_version().get_string(),
+        'updated': _UPDATED,
+        'links': [{'rel': 'self', 'href': root_url.rstrip('/') + '/v2.1/'}],
+    }
+
+
+def versions_document(root_url):
+    """The ``GET /`` document listing the API versions served here."""
+    return {'versions': [_v21(root_url)]}
+
+
+def version_document(root_url):
+    """The ``GET /v2.1/`` document describing version 2.1."""
+    version = _v21(root_url)
+    version['links'].append(
+        {'rel': 'describedby', 'type': 'text/html', 'href': _DOCS_URL})
+    version['media-types'] = [{'base': 'application/json',
+                               'type': _V21_MEDIA_TYPE}]
+    return {'version': version}
+
+
+class VersionsController(wsgi.Controller):
+    """The version documents; links point at the server's root."""
+
+    def index(self, req):
+        return versions_document(router.root_url(req))
+
+    def show(self, req):
+        return version_document(router.root_url(req))

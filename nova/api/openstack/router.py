@@ -1,0 +1,111 @@
+"""URL dispatch of the compute API: routes to resources, prefixes to apps."""
+
+import routes
+import routes.middleware
+import webob.dec
+import webob.exc
+
+from nova.api.openstack import wsgi
+
+ROOT_URL_KEY = 'nova.api.root_url'
+
+
+def root_url(req):
+    """The URL of the API's root, where ``/`` and ``/v2.1`` live."""
+    return req.environ.get(ROOT_URL_KEY, req.application_url)
+
+
+class ProjectMapper(routes.Mapper):
+    """A mapper that serves each path with and without a project id.
+
+    Since microversion 2.18 the project id in URLs is optional; both forms
+    reach the same action. As in nova, a project id in a path is hex with
+    dashes, so that it never shadows a resource name such as os-services.
+    """
+
+    PROJECT_ID_TOKEN = '/{project_id:[0-9a-f\\-]+}'
+
+    def create_route(self, path, method, controller, action,
+                     project_id=False):
+        if project_id:
+            path = self.PROJECT_ID_TOKEN + path
+        self.connect(path, controller=controller, action=action,
+                     conditions={'method': [method]})
+
+
+class Router(object):
+    """Dispatch a request to the resource its path and method select.
+
+    ``route_list`` is ``[(path, {method: (controller, action)})]``. An
+    unknown path gets 404, a known path with another method 405 (with the
+    ``Allow`` header), both with nova's fault body.
+    """
+
+    def __init__(self, route_list, project_id=True):
+        self.map = ProjectMapper()
+        self._allowed = {}
+        for with_project_id in ((False, True) if project_id else (False,)):
+            for path, methods in route_list:
+                for method, (controller, action) in methods.items():
+                    self.map.create_route(path, method,
+                                          wsgi.Resource(controller), action,
+                                          project_id=with_project_id)
+                    if with_project_id:
+                        path_key = ProjectMapper.PROJECT_ID_TOKEN + path
+                    else:
+                        path_key = path
+                    self._allowed.setdefault(path_key, set()).add(method)
+        self._router = routes.middleware.RoutesMiddleware(self._dispatch,
+                                                          self.map)
+
+    @webob.dec.wsgify(RequestClass=wsgi.Request)
+    def __call__(self, req):
+        return self._router
+
+    @webob.dec.wsgify(RequestClass=wsgi.Request)
+    def _dispatch(self, req):
+        match = req.environ['wsgiorg.routing_args'][1]
+        if match:
+            return match['controller']
+        allowed = self._allowed_methods(req.path_info or '/')
+        if allowed:
+            return wsgi.json_fault(
+                webob.exc.HTTPMethodNotAllowed,
+                'The method %s is not allowed for this resource; allowed: '
+                '%s.' % (req.method, ', '.join(allowed)),
+                headers=[('Allow', ', '.join(allowed))])
+        return wsgi.json_fault(webob.exc.HTTPNotFound,
+                               'The resource could not be found.')
+
+    def _allowed_methods(self, path):
+        # NOTE: Mapper.routematch would apply the current request's method
+        # condition; each route alone matches on the path only.
+        allowed = set()
+        for route in self.map.matchlist:
+            if route.match(path) is not False:
+                allowed |= self._allowed.get(route.routepath, set())
+        return sorted(allowed)
+
+
+class URLMap(object):
+    """Send each request to the application mounted on its path prefix.
+
+    The prefix moves from ``PATH_INFO`` to ``SCRIPT_NAME``; the API's root
+    URL is kept in the environment for the links of version documents.
+    """
+
+    def __init__(self, root_app, prefixed_apps):
+        self.root_app = root_app
+        self.prefixed_apps = sorted(prefixed_apps.items(),
+                                    key=lambda item: -len(item[0]))
+
+    @webob.dec.wsgify(RequestClass=wsgi.Request)
+    def __call__(self, req):
+        req.environ.setdefault(ROOT_URL_KEY, req.application_url)
+        path = req.path_info
+        for prefix, app in self.prefixed_apps:
+            if path == prefix or path.startswith(prefix + '/'):
+                req.script_name += prefix
+                req.path_info = path[len(prefix):]
+                return app
+        return self.root_app

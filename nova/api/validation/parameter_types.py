@@ -1,0 +1,24 @@
+"""JSON schema fragments shared by the compute API's schemas."""
+
+# NOTE: nova accepts these spellings of a boolean in request bodies; the
+# action turns them into a bool with oslo.utils' strutils.bool_from_string.
+boolean = {
+    'type': ['boolean', 'string'],
+    'enum': [True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on',
+             'YES', 'Yes', 'yes',
+             False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off',
+             'NO', 'No', 'no'],
+}
+
+# A free-text reason stored in a 255 character column.
+reason = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255,
+}
+
+
+def multi_params(schema):
+    """A query parameter that may be repeated, each value ``schema``."""
+    return {'type': 'array', 'items': schema}
+
+
+common_query_param = multi_params({'type': 'string'})

@@ -1,0 +1,77 @@
+"""nova-api: serve the compute API with the waitress WSGI server.
+
+    nova-api [--config-file nova.conf] [--osapi_compute_listen 127.0.0.1]
+             [--osapi_compute_listen_port 8774] [--api-auth_strategy noauth2]
+
+When it is ready it prints ``nova-api listening on http://HOST:PORT`` on
+standard output (the chosen port when the configured one is 0). SIGTERM or
+SIGINT stop it: the requests in progress are finished, then it exits 0.
+"""
+
+import signal
+import sys
+
+from oslo_log import log as logging
+import waitress
+
+from nova.api.openstack.compute import wsgi as compute_wsgi
+import nova.conf
+from nova.conf import api as api_conf
+from nova.conf import wsgi as wsgi_conf
+from nova import config
+from nova import exception
+
+LOG = logging.getLogger(__name__)
+CONF = nova.conf.CONF
+
+
+def create_server(app, host, port, conf=CONF):
+    """Return a waitress server of ``app`` bound to ``host``:``port``.
+
+    Port 0 binds a free port; ``server.effective_port`` tells which.
+    """
+    return waitress.create_server(
+        app, host=host, port=port,
+        threads=conf.wsgi.threads,
+        channel_timeout=conf.wsgi.client_socket_timeout,
+        max_request_body_size=conf.wsgi.max_request_body_size,
+        ident='nova-api')
+
+
+def _exit_on_signal(signum, frame):
+    # NOTE: waitress's run() turns SystemExit into an orderly shutdown of
+    # its worker threads.
+    raise SystemExit(0)
+
+
+def main(argv=None):
+    argv = sys.argv if argv is None else argv
+    CONF.register_cli_opts(wsgi_conf.listen_opts)
+    CONF.register_cli_opts(api_conf.auth_opts[:1], group=api_conf.api_group)
+    config.parse_args(argv)
+    try:
+        compute_wsgi.check_database()
+        compute_wsgi.register_api_service(CONF.host)
+        app = compute_wsgi.build_application(CONF)
+        server = create_server(app, CONF.osapi_compute_listen,
+                               CONF.osapi_compute_listen_port)
+    except (exception.NovaException, OSError) as e:
+        LOG.error('nova-api cannot start: %s', e)
+        print('nova-api cannot start: %s' % e, file=sys.stderr)
+        return 1
+    url = 'http://%s:%s' % (server.effective_host, server.effective_port)
+    LOG.info('nova-api listening on %s (auth_strategy %s)', url,
+             CONF.api.auth_strategy)
+    print('nova-api listening on %s' % url, flush=True)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)
+    try:
+        server.run()
+    finally:
+        server.close()
+    LOG.info('nova-api stopped')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
