@@ -55,8 +55,10 @@ class Router(object):
                     else:
                         path_key = path
                     self._allowed.setdefault(path_key, set()).add(method)
-        self._router = routes.middleware.RoutesMiddleware(self._dispatch,
-                                                          self.map)
+        # NOTE: no method override (?_method=DELETE on a POST): a request
+        # is exactly the method it was sent with.
+        self._router = routes.middleware.RoutesMiddleware(
+            self._dispatch, self.map, use_method_override=False)
 
     @webob.dec.wsgify(RequestClass=wsgi.Request)
     def __call__(self, req):

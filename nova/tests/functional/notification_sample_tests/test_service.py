@@ -1,6 +1,12 @@
-"""The service notifications emitted by the real stack match their samples."""
+"""The service notifications emitted by the real stack match their samples.
+
+The service is created by the service runner; every update and the delete
+go through the compute API over real HTTP (``PUT`` and ``DELETE
+/os-services/{service_id}``, microversion 2.53), as an operator would.
+"""
 
 from nova import service as nova_service
+from nova.tests.functional.api import fixtures as api_fixtures
 from nova.tests.functional.notification_sample_tests import (
     notification_sample_base)
 
@@ -15,24 +21,25 @@ class TestServiceNotificationSample(
         self.compute = nova_service.Service.create(
             binary='nova-compute', host='host1', report_interval=3600)
         self.addCleanup(self.compute.stop, timeout=5)
+        self.admin_api = self.useFixture(
+            api_fixtures.APIServerFixture()).admin_api
 
     def _start_compute(self, **initial_state):
-        """Start the compute service, beat once, then forget what it sent."""
+        """Start the compute service, beat once, then forget what it sent.
+
+        ``initial_state`` is a PUT body applied through the API first.
+        """
         self.compute.start()
         self.service = self.compute.service_ref
         self.compute.report_state()
         if initial_state:
-            self._save(**initial_state)
+            self.admin_api.put_service(self.service.uuid, initial_state)
         self.notifier.reset()
 
-    def _save(self, **changes):
-        for field, value in changes.items():
-            setattr(self.service, field, value)
-        self.service.save()
-
-    def _verify_update(self, changes, initial_state=None, **replacements):
+    def _verify_update(self, body, initial_state=None, **replacements):
         self._start_compute(**(initial_state or {}))
-        self._save(**changes)
+        self.admin_api.put_service(self.service.uuid, body)
+        self.notifier.wait_for_versioned_notifications(1)
         self._verify_notification(
             'service-update.json',
             replacements=dict(replacements, uuid=self.service.uuid,
@@ -45,15 +52,16 @@ class TestServiceNotificationSample(
             replacements={'uuid': self.compute.service_ref.uuid})
 
     def test_service_disabled(self):
-        self._verify_update({'disabled': True}, disabled_reason=None)
+        self._verify_update({'status': 'disabled'}, disabled_reason=None)
 
     def test_service_disabled_with_reason(self):
-        self._verify_update({'disabled': True, 'disabled_reason': 'test2'})
+        self._verify_update({'status': 'disabled',
+                             'disabled_reason': 'test2'})
 
     def test_service_enabled(self):
         self._verify_update(
-            {'disabled': False, 'disabled_reason': None},
-            initial_state={'disabled': True, 'disabled_reason': 'test2'},
+            {'status': 'enabled'},
+            initial_state={'status': 'disabled', 'disabled_reason': 'test2'},
             disabled=False, disabled_reason=None)
 
     def test_service_forced_down(self):
@@ -68,13 +76,15 @@ class TestServiceNotificationSample(
     def test_heartbeat_and_version_emit_nothing(self):
         self._start_compute()
         self.compute.report_state()
-        self._save(version=self.service.version + 1)
+        self.service.version += 1
+        self.service.save()
         self.assertEqual(2, self.service.report_count)
         self.assertEqual([], self.notifier.versioned_notifications)
 
     def test_service_delete(self):
         self._start_compute()
-        self.service.destroy()
+        self.admin_api.delete_service(self.service.uuid)
+        self.notifier.wait_for_versioned_notifications(1)
         self._verify_notification(
             'service-delete.json',
             replacements={'uuid': self.service.uuid,

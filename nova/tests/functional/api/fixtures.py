@@ -1,0 +1,74 @@
+"""The compute API served over real HTTP on loopback, for tests."""
+
+import threading
+
+import fixtures
+from waitress import wasyncore
+
+from nova.api.openstack.compute import wsgi as compute_wsgi
+from nova.cmd import api as api_cmd
+import nova.conf
+from nova import policy
+from nova.tests.functional.api import client
+
+CONF = nova.conf.CONF
+
+
+class APIServerFixture(fixtures.Fixture):
+    """nova-api's application and server in a thread of the test process.
+
+    It serves what the test's configuration says: its database and its
+    notification transport, whatever they are (the in-memory test driver,
+    or a real broker), are the ones the requests use. The server is
+    waitress, as nova-api runs it, on 127.0.0.1 and a free port; cleanup
+    stops it and joins its thread.
+
+    ``admin_api`` authenticates as admin, ``api`` as a member of a project
+    (noauth2); ``base_url`` is the server's root. The socket listens
+    before ``setUp`` returns, so requests can be sent at once.
+    """
+
+    def __init__(self, conf=CONF, auth_strategy='noauth2', threads=4,
+                 stop_timeout=10.0):
+        super().__init__()
+        self.conf = conf
+        self.auth_strategy = auth_strategy
+        self.threads = threads
+        self.stop_timeout = stop_timeout
+
+    def setUp(self):
+        super().setUp()
+        self.conf.set_override('auth_strategy', self.auth_strategy,
+                               group='api')
+        self.addCleanup(self.conf.clear_override, 'auth_strategy',
+                        group='api')
+        self.conf.set_override('threads', self.threads, group='wsgi')
+        self.addCleanup(self.conf.clear_override, 'threads', group='wsgi')
+        policy.reset()
+        self.addCleanup(policy.reset)
+
+        app = compute_wsgi.build_application(self.conf)
+        self.server = api_cmd.create_server(app, '127.0.0.1', 0,
+                                            conf=self.conf)
+        self.thread = threading.Thread(target=self.server.run,
+                                       name='nova-api-fixture', daemon=True)
+        self.thread.start()
+        self.addCleanup(self._stop)
+
+        self.base_url = 'http://127.0.0.1:%s' % self.server.effective_port
+        self.api_url = self.base_url + '/v2.1'
+        self.admin_api = client.TestOpenStackClient(self.api_url,
+                                                    token='admin:admin')
+        self.api = client.TestOpenStackClient(self.api_url,
+                                              token='demo:demo')
+
+    def _stop(self):
+        # NOTE: the socket map belongs to the server thread; closing it
+        # from there (through the trigger) ends its loop cleanly.
+        self.server.trigger.pull_trigger(
+            lambda: wasyncore.close_all(self.server._map))
+        self.thread.join(self.stop_timeout)
+        self.server.task_dispatcher.shutdown(timeout=self.stop_timeout)
+        if self.thread.is_alive():
+            raise AssertionError('nova-api fixture thread did not stop '
+                                 'within %.1fs' % self.stop_timeout)
