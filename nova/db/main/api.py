@@ -5,16 +5,51 @@ inside ``with transaction(ctxt):`` share that one transaction; otherwise each
 call is its own transaction.
 """
 
+import contextlib
 import functools
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
+import sqlalchemy
 
 from nova.db.main import models
 from nova import exception
 
 main_context_manager = enginefacade.transaction_context()
+
+
+# NOTE: the execution option that marks the connection of a write
+# transaction; see _sqlite_begin_immediate.
+_WRITE_TRANSACTION = 'nova_write_transaction'
+
+
+@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, 'begin', insert=True)
+def _sqlite_begin_immediate(conn):
+    # NOTE: with SQLite's deferred BEGIN, two transactions that both read a
+    # row and then write it deadlock on the lock upgrade, and SQLite fails
+    # the second writer at once with "database is locked" (a heartbeat of
+    # nova-compute and nova-manage, on the embedded default). A write
+    # transaction takes the write lock at BEGIN instead, so writers wait for
+    # each other up to the driver's busy timeout; readers are not blocked.
+    # This runs before oslo.db's own begin listener, which then sees its
+    # in_transaction marker and emits no second BEGIN.
+    if (conn.dialect.name == 'sqlite' and
+            conn.get_execution_options().get(_WRITE_TRANSACTION) and
+            'in_transaction' not in conn.info):
+        conn.exec_driver_sql('BEGIN IMMEDIATE')
+        conn.info['in_transaction'] = True
+
+
+@contextlib.contextmanager
+def _write_transaction(context):
+    with main_context_manager.writer.using(context) as session:
+        if not session.info.get(_WRITE_TRANSACTION):
+            # NOTE: the outermost writer begins the transaction, with the
+            # option that tells _sqlite_begin_immediate it will write.
+            session.connection(execution_options={_WRITE_TRANSACTION: True})
+            session.info[_WRITE_TRANSACTION] = True
+        yield session
 
 
 def configure(conf):
@@ -39,7 +74,7 @@ def get_engine():
 
 def transaction(context):
     """Return a context manager: the calls made in it share one transaction."""
-    return main_context_manager.writer.using(context)
+    return _write_transaction(context)
 
 
 def _writer(f):
@@ -47,7 +82,7 @@ def _writer(f):
     # fixtures can swap it for one bound to a private database.
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
-        with main_context_manager.writer.using(context):
+        with _write_transaction(context):
             return f(context, *args, **kwargs)
     return wrapper
 
