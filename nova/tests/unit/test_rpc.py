@@ -1,0 +1,273 @@
+"""nova.rpc: the versioned notifier built from nova's configuration.
+
+Where a message goes (exchange, topic) is checked from the consumer's side:
+an oslo.messaging notification listener on the in-memory ``fake``
+transport receives what the ``messagingv2`` driver sent.
+"""
+
+import datetime
+import threading
+import time
+from unittest import mock
+
+import fixtures
+import oslo_messaging as messaging
+
+from nova import context as nova_context
+from nova.notifications.objects import base as notification
+from nova.objects import fields
+from nova import rpc
+from nova import test
+from nova.tests.unit.notifications.objects import test_service
+
+
+class Endpoint(object):
+    """Collects the notifications a listener receives, at any priority."""
+
+    def __init__(self):
+        self.received = []
+        self._lock = threading.Lock()
+
+    def _record(self, ctxt, publisher_id, event_type, payload, metadata):
+        with self._lock:
+            self.received.append({'publisher_id': publisher_id,
+                                  'event_type': event_type,
+                                  'payload': payload})
+
+    info = warn = error = audit = critical = debug = sample = _record
+
+
+class RpcTestCase(test.TestCase):
+
+    USES_DB = False
+
+    def _use_bus(self, **notifications_flags):
+        """Send through messagingv2 on the fake transport and re-init."""
+        self.flags(driver=['messagingv2'],
+                   group='oslo_messaging_notifications')
+        if notifications_flags:
+            self.flags(group='notifications', **notifications_flags)
+        rpc.init(self.conf.conf)
+
+    def _listen(self, topic, exchange='nova'):
+        """Start a listener on ``exchange``/``topic``; return its endpoint."""
+        # NOTE: the listener's worker threads look for their stop signal
+        # only between idle waits of a second; shorter waits keep the
+        # test fast.
+        self.useFixture(fixtures.MonkeyPatch(
+            'futurist._thread.ThreadWorker.MAX_IDLE_FOR', 0.01))
+        transport = messaging.get_notification_transport(self.conf.conf)
+        self.addCleanup(transport.cleanup)
+        endpoint = Endpoint()
+        listener = messaging.get_notification_listener(
+            transport, [messaging.Target(topic=topic, exchange=exchange)],
+            [endpoint], executor='threading')
+        listener.start()
+
+        def stop():
+            listener.stop()
+            listener.wait()
+        self.addCleanup(stop)
+        return endpoint
+
+    def _wait_for(self, endpoint, count, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while len(endpoint.received) < count:
+            if time.monotonic() > deadline:
+                self.fail('Expected %d notifications, got %s'
+                          % (count, endpoint.received))
+            time.sleep(0.01)
+        return endpoint.received
+
+    def _emit(self, priority=fields.NotificationPriority.INFO):
+        service = test_service.make_service()
+        notification_obj = test_service.service_notification
+        notification_obj.ServiceStatusNotification(
+            priority=priority,
+            publisher=notification.NotificationPublisher.from_service_obj(
+                service),
+            event_type=notification.EventType(object='service',
+                                              action='create'),
+            payload=notification_obj.ServiceStatusPayload(service),
+        ).emit(self.context)
+
+
+class TestInit(RpcTestCase):
+
+    def test_control_exchange_is_nova(self):
+        self.assertEqual('nova', self.conf.conf.control_exchange)
+
+    def test_versioned(self):
+        self.assertEqual('versioned',
+                         self.conf.conf.notifications.notification_format)
+        self.assertTrue(rpc.notifications_enabled())
+        self.assertEqual(['versioned_notifications'], rpc.NOTIFIER._topics)
+        self.assertEqual('nova', rpc.NOTIFIER.publisher_id)
+
+    def test_versioned_goes_to_exchange_nova_topic_versioned(self):
+        self._use_bus()
+        endpoint = self._listen('versioned_notifications')
+        self._emit()
+        received, = self._wait_for(endpoint, 1)
+        self.assertEqual('nova-compute:host1', received['publisher_id'])
+        self.assertEqual('service.create', received['event_type'])
+        self.assertEqual('ServiceStatusPayload',
+                         received['payload']['nova_object.name'])
+        self.assertEqual('1.1', received['payload']['nova_object.version'])
+
+    def test_priority_is_the_routing_key(self):
+        self._use_bus()
+        endpoint = self._listen('versioned_notifications')
+        self._emit(priority=fields.NotificationPriority.WARN)
+        self.assertEqual(1, len(self._wait_for(endpoint, 1)))
+
+    def test_nothing_reaches_the_openstack_exchange(self):
+        self._use_bus()
+        nova_endpoint = self._listen('versioned_notifications')
+        openstack_endpoint = self._listen('versioned_notifications',
+                                          exchange='openstack')
+        self._emit()
+        self._wait_for(nova_endpoint, 1)
+        self.assertEqual([], openstack_endpoint.received)
+
+    def test_both_sends_versioned(self):
+        self._use_bus(notification_format='both')
+        endpoint = self._listen('versioned_notifications')
+        self._emit()
+        self.assertEqual(1, len(self._wait_for(endpoint, 1)))
+
+    def test_unversioned_sends_nothing(self):
+        self._use_bus(notification_format='unversioned')
+        self.assertFalse(rpc.notifications_enabled())
+        self.assertFalse(rpc.NOTIFIER.is_enabled())
+        endpoint = self._listen('versioned_notifications')
+        self._emit()
+        # NOTE: a sentinel sent after the emit arrives after anything the
+        # emit sent, so its arrival bounds the wait.
+        transport = messaging.get_notification_transport(self.conf.conf)
+        self.addCleanup(transport.cleanup)
+        sentinel = messaging.Notifier(
+            transport, driver='messagingv2',
+            topics=['versioned_notifications'], publisher_id='sentinel')
+        sentinel.info({}, 'sentinel', {})
+        received = self._wait_for(endpoint, 1)
+        self.assertEqual(['sentinel'],
+                         [n['event_type'] for n in received])
+
+    def test_custom_topics(self):
+        self._use_bus(versioned_notifications_topics=['watcher', 'audit'])
+        default = self._listen('versioned_notifications')
+        watcher = self._listen('watcher')
+        audit = self._listen('audit')
+        self._emit()
+        self.assertEqual('service.create',
+                         self._wait_for(watcher, 1)[0]['event_type'])
+        self.assertEqual('service.create',
+                         self._wait_for(audit, 1)[0]['event_type'])
+        self.assertEqual([], default.received)
+
+    def test_init_again_releases_the_old_transport(self):
+        old = rpc.NOTIFICATION_TRANSPORT
+        with mock.patch.object(old, 'cleanup', wraps=old.cleanup) as cleanup:
+            rpc.init(self.conf.conf)
+        cleanup.assert_called_once_with()
+        self.assertIsNot(old, rpc.NOTIFICATION_TRANSPORT)
+
+    def test_get_versioned_notifier(self):
+        notifier = rpc.get_versioned_notifier('nova-compute:host1')
+        self.assertEqual('nova-compute:host1', notifier.publisher_id)
+        self.assertEqual(3, self.conf.conf.oslo_messaging_notifications.retry)
+
+
+class TestCleanup(RpcTestCase):
+
+    def test_cleanup(self):
+        transport = rpc.NOTIFICATION_TRANSPORT
+        with mock.patch.object(transport, 'cleanup') as cleanup:
+            rpc.cleanup()
+        cleanup.assert_called_once_with()
+        self.assertIsNone(rpc.NOTIFIER)
+        self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)
+        self.assertFalse(rpc.notifications_enabled())
+
+    def test_cleanup_twice(self):
+        rpc.cleanup()
+        rpc.cleanup()
+        self.assertIsNone(rpc.NOTIFIER)
+
+
+class TestIfNotificationsEnabled(RpcTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.calls = []
+
+        @rpc.if_notifications_enabled
+        def send(*args, **kwargs):
+            """Send something."""
+            self.calls.append((args, kwargs))
+            return 'sent'
+
+        self.send = send
+
+    def test_enabled(self):
+        self.assertEqual('sent', self.send(1, key='value'))
+        self.assertEqual([((1,), {'key': 'value'})], self.calls)
+
+    def test_keeps_the_name_and_doc(self):
+        self.assertEqual('send', self.send.__name__)
+        self.assertEqual('Send something.', self.send.__doc__)
+
+    def _assert_skipped(self):
+        self.assertIsNone(self.send(1))
+        self.assertEqual([], self.calls)
+
+    def test_unversioned(self):
+        self.flags(notification_format='unversioned', group='notifications')
+        self._assert_skipped()
+
+    def test_noop_driver(self):
+        self.flags(driver=['noop'], group='oslo_messaging_notifications')
+        rpc.init(self.conf.conf)
+        self._assert_skipped()
+
+    def test_not_initialised(self):
+        rpc.cleanup()
+        self._assert_skipped()
+
+    def test_decided_at_call_time(self):
+        self.flags(notification_format='unversioned', group='notifications')
+        self._assert_skipped()
+        self.flags(notification_format='both', group='notifications')
+        self.assertEqual('sent', self.send())
+
+
+class TestSerializers(test.TestCase):
+
+    USES_DB = False
+
+    def test_json_payload_serializer_entity(self):
+        when = datetime.datetime(2012, 10, 29, 13, 42, 5)
+        primitive = rpc.JsonPayloadSerializer.serialize_entity(
+            None, {'when': when, 'items': (1, 2), 'name': 'n'})
+        self.assertEqual({'when': '2012-10-29T13:42:05.000000',
+                          'items': [1, 2], 'name': 'n'}, primitive)
+
+    def test_json_payload_serializer_context(self):
+        ctxt = nova_context.RequestContext(user_id='u', project_id='p')
+        serialized = rpc.JsonPayloadSerializer.serialize_context(ctxt)
+        self.assertIsInstance(serialized, dict)
+        self.assertEqual('u', serialized['user'])
+        self.assertEqual({'a': 1},
+                         rpc.JsonPayloadSerializer.serialize_context(
+                             {'a': 1}))
+
+    def test_versioned_payload_serializer_passes_primitives(self):
+        primitive = {'nova_object.data': {'host': 'h'}}
+        self.assertIs(primitive,
+                      rpc.VersionedPayloadSerializer.serialize_entity(
+                          None, primitive))
+
+    def test_versioned_notifier_uses_the_versioned_serializer(self):
+        self.assertIsInstance(rpc.NOTIFIER._serializer,
+                              rpc.VersionedPayloadSerializer)
