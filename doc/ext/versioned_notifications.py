@@ -14,7 +14,6 @@ stale committed schema fails the build.
 import inspect
 import json
 import os
-import re
 import shutil
 
 from docutils import nodes
@@ -23,20 +22,16 @@ from docutils.statemachine import StringList
 from sphinx.errors import ExtensionError
 from sphinx.util.nodes import nested_parse_with_titles
 
-from nova.notifications.objects import base as notification_base
 from nova.notifications.objects import schema
-from nova.objects import base as nova_base
-from nova.tests import json_ref
 
-REPO_ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..',
-                                          '..'))
-SAMPLES_DIR = os.path.join(REPO_ROOT, 'doc', 'notification_samples')
-SCHEMAS_DIR = os.path.join(REPO_ROOT, 'doc', 'notification_schemas')
+import notification_catalog
+
+SAMPLES_DIR = notification_catalog.SAMPLES_DIR
+SCHEMAS_DIR = os.path.join(notification_catalog.REPO_ROOT, 'doc',
+                           'notification_schemas')
 # NOTE: where the schemas are published in the built site, so that a
 # consumer can fetch them by their $id relative to one base URL.
 SCHEMAS_URL_DIR = 'notification_schemas'
-
-_VERSION_COMMENT = re.compile(r'^\s*#\s*Version\s+(\d+\.\d+)\s*:\s*(.*)$')
 
 
 def schema_label(payload_name, version):
@@ -44,81 +39,17 @@ def schema_label(payload_name, version):
     return 'notification-schema-%s-%s' % (payload_name, version)
 
 
-def notification_classes():
-    """Return the registered notification classes (not payloads)."""
-    schema.load_notification_modules()
-    return [cls for cls in nova_base.NovaObjectRegistry.notification_classes
-            if issubclass(cls, notification_base.NotificationBase)]
-
-
-def _payload_class(notification_cls):
-    payload_name = notification_cls.fields['payload']._type._obj_name
-    for cls in nova_base.NovaObjectRegistry.notification_classes:
-        if cls.obj_name() == payload_name:
-            return cls
-    raise ExtensionError('%s has a payload %s that is not a registered '
-                         'notification class'
-                         % (notification_cls.obj_name(), payload_name))
+def sample_label(sample_file):
+    """Return the reference label of a sample's section."""
+    return 'notification-sample-%s' % sample_file
 
 
 def collect_notifications():
-    """Return one row per sample: ``(event type, class, payload, sample)``.
-
-    :raises ExtensionError: listing every class without a sample of its
-        own, every sample claimed by more than one class, and every sample
-        that is missing or does not match its class.
-    """
-    problems = []
-    owners = {}
-    rows = []
-    for cls in notification_classes():
-        # NOTE: only the class's own samples: a subclass does not inherit
-        # its parent's, it needs its own.
-        samples = cls.__dict__.get('samples', [])
-        if not samples:
-            problems.append('%s has no notification_sample'
-                            % cls.obj_name())
-        payload_cls = _payload_class(cls)
-        for sample_file in samples:
-            owners.setdefault(sample_file, []).append(cls.obj_name())
-            path = os.path.join(SAMPLES_DIR, sample_file)
-            if not os.path.exists(path):
-                problems.append('%s names the sample %s, which does not '
-                                'exist in %s' % (cls.obj_name(), sample_file,
-                                                 SAMPLES_DIR))
-                continue
-            sample = json_ref.load_sample(path)
-            payload = sample.get('payload', {})
-            claimed = (payload.get('nova_object.name'),
-                       payload.get('nova_object.version'))
-            if claimed != (payload_cls.obj_name(), payload_cls.VERSION):
-                problems.append(
-                    'sample %s carries payload %s %s but %s sends %s %s'
-                    % ((sample_file,) + claimed + (
-                        cls.obj_name(), payload_cls.obj_name(),
-                        payload_cls.VERSION)))
-            if not sample.get('event_type'):
-                problems.append('sample %s has no event_type' % sample_file)
-            rows.append((sample.get('event_type'), cls, payload_cls,
-                         sample_file, sample))
-    for sample_file, classes in sorted(owners.items()):
-        if len(classes) > 1:
-            problems.append('sample %s is used by more than one class: %s'
-                            % (sample_file, ', '.join(classes)))
-    if problems:
-        raise ExtensionError('Versioned notifications are not documentable:'
-                             '\n  ' + '\n  '.join(problems))
-    return sorted(rows, key=lambda row: (row[0], row[3]))
-
-
-def version_history(cls):
-    """Return ``[(version, change)]`` from the class's version comments."""
-    history = []
-    for line in inspect.getsource(cls).splitlines():
-        match = _VERSION_COMMENT.match(line)
-        if match:
-            history.append(match.groups())
-    return history
+    """Return the catalog's rows, or fail the build saying what is wrong."""
+    try:
+        return notification_catalog.collect_notifications()
+    except notification_catalog.CatalogError as e:
+        raise ExtensionError(str(e))
 
 
 def _indent(lines, prefix):
@@ -147,31 +78,46 @@ def _parse(directive, lines):
 
 
 class VersionedNotificationsDirective(Directive):
-    """The table of every versioned notification."""
+    """The table of every versioned notification, then each sample."""
 
     has_content = False
 
     def run(self):
+        rows = collect_notifications()
         lines = ['.. list-table::', '   :header-rows: 1',
-                 '   :widths: 15 20 20 45',
                  '   :class: versioned-notifications', '',
                  '   * - Event type', '     - Notification class',
                  '     - Payload', '     - Sample']
-        for event_type, cls, payload_cls, sample_file, sample in (
-                collect_notifications()):
-            payload_ref = ':ref:`%s %s <%s>`' % (
-                payload_cls.obj_name(), payload_cls.VERSION,
-                schema_label(payload_cls.obj_name(), payload_cls.VERSION))
-            _note_sample_dependencies(self, sample_file)
-            sample_cell = _collapsible(
-                sample_file, json.dumps(sample, indent=4).splitlines(),
-                'json')
+        for event_type, cls, payload_cls, sample_file, _sample in rows:
             lines += ['   * - ``%s``' % event_type,
                       '     - ``%s`` %s' % (cls.obj_name(), cls.VERSION),
-                      '     - %s' % payload_ref,
-                      '     - ' + sample_cell[0]]
-            lines += _indent(sample_cell[1:], '       ')
+                      '     - :ref:`%s %s <%s>`' % (
+                          payload_cls.obj_name(), payload_cls.VERSION,
+                          schema_label(payload_cls.obj_name(),
+                                       payload_cls.VERSION)),
+                      '     - :ref:`%s <%s>`' % (sample_file,
+                                                 sample_label(sample_file))]
+        lines.append('')
+        for event_type, cls, payload_cls, sample_file, sample in rows:
+            _note_sample_dependencies(self, sample_file)
+            _note_code_dependencies(self, cls, payload_cls)
+            title = '%s (%s)' % (event_type, sample_file)
+            lines += ['.. _%s:' % sample_label(sample_file), '', title,
+                      '-' * len(title), '',
+                      'Emitted as ``%s`` %s with payload ``%s`` %s.' % (
+                          cls.obj_name(), cls.VERSION, payload_cls.obj_name(),
+                          payload_cls.VERSION), '']
+            lines += _collapsible(
+                'Show the sample %s' % sample_file,
+                json.dumps(sample, indent=4).splitlines(), 'json')
         return _parse(self, lines)
+
+
+def _note_code_dependencies(directive, *classes):
+    """Rebuild the page when the module of one of ``classes`` changes."""
+    env = directive.state.document.settings.env
+    for cls in classes:
+        env.note_dependency(inspect.getsourcefile(cls))
 
 
 def _note_sample_dependencies(directive, sample_file):
@@ -231,8 +177,10 @@ class NotificationPayloadSchemasDirective(Directive):
             name = payload_cls.obj_name()
             lines += [name, '-' * len(name), '', 'Version history:', '']
             lines += ['* %s: %s' % change
-                      for change in version_history(payload_cls)]
+                      for change in notification_catalog.version_history(
+                          payload_cls)]
             lines.append('')
+            _note_code_dependencies(self, payload_cls)
             for version in reversed(schema.published_versions(payload_cls)):
                 lines += self._version_lines(payload_cls, version, to_root)
                 env.note_dependency(os.path.join(

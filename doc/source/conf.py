@@ -23,12 +23,20 @@ extensions = [
     'sphinx.ext.doctest',
     'oslo_config.sphinxext',
     'oslo_config.sphinxconfiggen',
+    'oslo_policy.sphinxext',
+    'oslo_policy.sphinxpolicygen',
     'versioned_notifications',
 ]
 
 # oslo_config.sphinxconfiggen writes _static/nova.conf.sample on every build.
 config_generator_config_file = [
     (os.path.join(REPO_ROOT, 'etc', 'nova', 'nova-config-generator.conf'),
+     '_static/nova'),
+]
+
+# oslo_policy.sphinxpolicygen writes _static/nova.policy.yaml.sample.
+policy_generator_config_file = [
+    (os.path.join(REPO_ROOT, 'etc', 'nova', 'nova-policy-generator.conf'),
      '_static/nova'),
 ]
 
