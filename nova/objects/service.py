@@ -1,5 +1,7 @@
 """The Service object: the record of a nova service running on a host."""
 
+import threading
+
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
@@ -25,6 +27,15 @@ _STATUS_FIELDS = frozenset(['disabled', 'disabled_reason', 'forced_down'])
 
 # NOTE: availability_zone comes from host aggregates, never from this row.
 _NOT_STORED = frozenset(['availability_zone'])
+
+# NOTE: held from a write's commit to the end of its notification, so that
+# within one process (the API's request threads, a heartbeat thread) the
+# notifications leave in the order the database committed the changes:
+# otherwise a later commit with a quicker emit could overtake an earlier
+# one, and consumers would keep a stale state. Emits are bounded (the
+# notifier's retry is finite), so writers wait at most that long. It cannot
+# order writes of different processes.
+_WRITE_AND_NOTIFY_LOCK = threading.RLock()
 
 
 @base.NovaObjectRegistry.register
@@ -113,9 +124,10 @@ class Service(base.NovaPersistentObject, base.NovaObject):
         updates = self._stored_changes('create')
         if 'uuid' not in updates:
             updates['uuid'] = uuidutils.generate_uuid()
-        db_service = db.service_create(self._context, updates)
-        self._from_db_object(self._context, self, db_service)
-        self._send_notification(fields.NotificationAction.CREATE)
+        with _WRITE_AND_NOTIFY_LOCK:
+            db_service = db.service_create(self._context, updates)
+            self._from_db_object(self._context, self, db_service)
+            self._send_notification(fields.NotificationAction.CREATE)
 
     def save(self):
         """Store the changes; emit ``service.update`` for status changes.
@@ -132,10 +144,11 @@ class Service(base.NovaPersistentObject, base.NovaObject):
         if 'uuid' in updates:
             raise exception.ObjectActionError(action='save',
                                               reason='uuid is immutable')
-        db_service = db.service_update(self._context, self.id, updates)
-        self._from_db_object(self._context, self, db_service)
-        if _STATUS_FIELDS.intersection(updates):
-            self._send_notification(fields.NotificationAction.UPDATE)
+        with _WRITE_AND_NOTIFY_LOCK:
+            db_service = db.service_update(self._context, self.id, updates)
+            self._from_db_object(self._context, self, db_service)
+            if _STATUS_FIELDS.intersection(updates):
+                self._send_notification(fields.NotificationAction.UPDATE)
 
     def destroy(self):
         """Soft-delete the record and emit ``service.delete``.
@@ -144,8 +157,9 @@ class Service(base.NovaPersistentObject, base.NovaObject):
 
         :raises: ServiceNotFound if the record is already gone.
         """
-        db.service_destroy(self._context, self.id)
-        self._send_notification(fields.NotificationAction.DELETE)
+        with _WRITE_AND_NOTIFY_LOCK:
+            db.service_destroy(self._context, self.id)
+            self._send_notification(fields.NotificationAction.DELETE)
 
     @rpc.if_notifications_enabled
     def _send_notification(self, action):
