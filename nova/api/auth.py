@@ -25,9 +25,7 @@ class NovaKeystoneContext(wsgi.Middleware):
     """Make a request context from the headers keystonemiddleware set."""
 
     def process_request(self, req):
-        ctx = context.RequestContext.from_environ(
-            req.environ,
-            user_auth_plugin=req.environ.get('keystone.token_auth'))
+        ctx = context.RequestContext.from_environ(req.environ)
         if ctx.user_id is None:
             LOG.debug('Neither X_USER_ID nor X_USER found in request')
             return wsgi.json_fault(webob.exc.HTTPUnauthorized,

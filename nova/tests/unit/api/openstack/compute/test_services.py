@@ -1,0 +1,80 @@
+"""The liveness and zone shown for a service."""
+
+import datetime
+
+import fixtures
+from oslo_utils import timeutils
+
+from nova.api.openstack.compute import services
+from nova import objects
+from nova import test
+
+
+class TestServiceIsUp(test.TestCase):
+
+    USES_DB = False
+
+    def setUp(self):
+        super().setUp()
+        self.flags(service_down_time=60)
+        self.now = timeutils.utcnow(with_timezone=True)
+        self.useFixture(_TimeFixture(self.now))
+
+    def _service(self, **values):
+        fields = dict(forced_down=False, last_seen_up=None,
+                      created_at=self.now, updated_at=None,
+                      binary='nova-compute')
+        fields.update(values)
+        return objects.Service(**fields)
+
+    def test_recent_heartbeat_is_up(self):
+        self.assertTrue(services.service_is_up(self._service(
+            last_seen_up=self.now - datetime.timedelta(seconds=60))))
+
+    def test_old_heartbeat_is_down(self):
+        self.assertFalse(services.service_is_up(self._service(
+            last_seen_up=self.now - datetime.timedelta(seconds=61))))
+
+    def test_forced_down_is_down(self):
+        self.assertFalse(services.service_is_up(self._service(
+            last_seen_up=self.now, forced_down=True)))
+
+    def test_without_heartbeat_creation_counts(self):
+        self.assertTrue(services.service_is_up(self._service()))
+        self.assertFalse(services.service_is_up(self._service(
+            created_at=self.now - datetime.timedelta(seconds=61))))
+
+    def test_api_changes_are_not_heartbeats(self):
+        self.assertFalse(services.service_is_up(self._service(
+            created_at=self.now - datetime.timedelta(seconds=120),
+            updated_at=self.now)))
+
+    def test_no_timestamps_is_down(self):
+        self.assertFalse(services.service_is_up(self._service(
+            created_at=None)))
+
+
+class TestAvailabilityZone(test.TestCase):
+
+    USES_DB = False
+
+    def test_zones(self):
+        self.flags(default_availability_zone='az1',
+                   internal_service_availability_zone='inside')
+        self.assertEqual('az1', services.availability_zone(
+            objects.Service(binary='nova-compute')))
+        self.assertEqual('inside', services.availability_zone(
+            objects.Service(binary='nova-conductor')))
+
+
+class _TimeFixture(fixtures.Fixture):
+    """Freeze oslo.utils' clock at ``now``."""
+
+    def __init__(self, now):
+        super().__init__()
+        self.now = now
+
+    def setUp(self):
+        super().setUp()
+        timeutils.set_time_override(self.now.replace(tzinfo=None))
+        self.addCleanup(timeutils.clear_time_override)

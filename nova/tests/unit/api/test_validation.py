@@ -1,0 +1,45 @@
+"""Messages of the JSON schema validator."""
+
+import jsonschema
+import testtools
+
+from nova.api.openstack.compute.schemas import services as schema
+from nova.api.validation import validators
+from nova import exception
+
+
+class TestSchemaValidator(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.validator = validators.SchemaValidator(
+            schema.service_update_v253)
+
+    def _message(self, data):
+        return self.assertRaises(exception.ValidationError,
+                                 self.validator.validate, data).message
+
+    def test_valid_bodies(self):
+        for body in ({}, {'status': 'enabled'},
+                     {'status': 'disabled', 'disabled_reason': 'x' * 255},
+                     {'forced_down': True}, {'forced_down': 'yes'}):
+            self.assertIsNone(self.validator.validate(body))
+
+    def test_attribute_errors_name_the_attribute_and_value(self):
+        self.assertEqual(
+            "Invalid input for field/attribute status. Value: on. 'on' is "
+            "not one of ['enabled', 'disabled']",
+            self._message({'status': 'on'}))
+        self.assertIn('Invalid input for field/attribute forced_down. '
+                      'Value: 2.', self._message({'forced_down': 2}))
+
+    def test_document_errors(self):
+        self.assertEqual(
+            "Additional properties are not allowed ('x' was unexpected)",
+            self._message({'x': 1}))
+        self.assertEqual("'a' is not of type 'object'", self._message('a'))
+
+    def test_invalid_schema_is_refused_at_once(self):
+        self.assertRaises(jsonschema.exceptions.SchemaError,
+                          validators.SchemaValidator,
+                          {'type': 'no-such-type'})
