@@ -11,11 +11,13 @@ import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 
 import nova.conf
+from nova.notifications import delivery
 
 CONF = nova.conf.CONF
 
 NOTIFICATION_TRANSPORT = None
 NOTIFIER = None
+_BOUNDED_DELIVERIES = []
 
 _VERSIONED_FORMATS = ('both', 'versioned')
 
@@ -49,7 +51,7 @@ class VersionedPayloadSerializer(JsonPayloadSerializer):
 
 def init(conf):
     """Build the notification transport and the versioned notifier."""
-    global NOTIFICATION_TRANSPORT, NOTIFIER
+    global NOTIFICATION_TRANSPORT, NOTIFIER, _BOUNDED_DELIVERIES
     cleanup()
     NOTIFICATION_TRANSPORT = messaging.get_notification_transport(conf)
     if conf.notifications.notification_format in _VERSIONED_FORMATS:
@@ -58,6 +60,7 @@ def init(conf):
             publisher_id='nova',
             serializer=VersionedPayloadSerializer(),
             topics=conf.notifications.versioned_notifications_topics)
+        _BOUNDED_DELIVERIES = delivery.bound_delivery(NOTIFIER, conf)
     else:
         NOTIFIER = messaging.Notifier(NOTIFICATION_TRANSPORT,
                                       serializer=JsonPayloadSerializer(),
@@ -66,10 +69,13 @@ def init(conf):
 
 def cleanup():
     """Release the transport's connections; notifications stop until init."""
-    global NOTIFICATION_TRANSPORT, NOTIFIER
+    global NOTIFICATION_TRANSPORT, NOTIFIER, _BOUNDED_DELIVERIES
+    for bounded in _BOUNDED_DELIVERIES:
+        bounded.stop()
     if NOTIFICATION_TRANSPORT is not None:
         NOTIFICATION_TRANSPORT.cleanup()
     NOTIFICATION_TRANSPORT = NOTIFIER = None
+    _BOUNDED_DELIVERIES = []
 
 
 def notifications_enabled():

@@ -53,6 +53,25 @@ topic queue in this list.
 The list of versioned notifications is visible in
 https://docs.openstack.org/nova/latest/reference/notifications.html
 """),
+    cfg.FloatOpt('delivery_timeout',
+                 default=2.0,
+                 min=0.1,
+                 help="""
+The longest time, in seconds, a change waits for its notification to be
+delivered to the message bus (``messaging`` and ``messagingv2`` drivers).
+
+Nova sends a notification after the database change is committed, and the
+change stands whatever happens to the notification. A healthy broker confirms
+a notification within milliseconds; one that does not answer within this time
+is given up on: the notification is logged at ERROR as lost (unless it gets
+through later, which is logged too) and, until the bus answers it, further
+notifications are dropped and logged at once instead of waiting in turn.
+
+Related options:
+
+* ``[oslo_messaging_notifications] retry``: the reconnection attempts made
+  for one notification while the broker is unreachable.
+"""),
 ]
 
 # NOTE: these are oslo.messaging's options; nova only chooses its defaults,
@@ -60,7 +79,11 @@ https://docs.openstack.org/nova/latest/reference/notifications.html
 # configured, the log driver still shows every notification, as JSON, in the
 # service's log; deployers switch to messagingv2 with a transport_url.
 _DEFAULT_NOTIFICATION_DRIVER = ['log']
-_DEFAULT_NOTIFICATION_RETRY = 3
+# NOTE: one reconnection: a notification sent on a connection the broker
+# closed when it restarted still gets through, while a broker that refuses
+# connections costs about 1 s (rabbit_retry_interval) instead of 9 s with 3
+# retries, and oslo.messaging's -1 would block without limit.
+_DEFAULT_NOTIFICATION_RETRY = 1
 
 
 def set_lib_defaults(conf):

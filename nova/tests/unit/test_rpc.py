@@ -176,7 +176,7 @@ class TestInit(RpcTestCase):
     def test_get_versioned_notifier(self):
         notifier = rpc.get_versioned_notifier('nova-compute:host1')
         self.assertEqual('nova-compute:host1', notifier.publisher_id)
-        self.assertEqual(3, self.conf.conf.oslo_messaging_notifications.retry)
+        self.assertEqual(1, self.conf.conf.oslo_messaging_notifications.retry)
 
 
 class TestCleanup(RpcTestCase):

@@ -50,7 +50,7 @@ class TestDefaults(testtools.TestCase):
 
     def test_notification_retry_is_bounded(self):
         retry = self.conf.oslo_messaging_notifications.retry
-        self.assertEqual(3, retry)
+        self.assertEqual(1, retry)
 
     def test_control_exchange(self):
         self.assertEqual('nova', self.conf.control_exchange)
@@ -74,7 +74,7 @@ class TestDefaults(testtools.TestCase):
         self.conf.reset()
         self.assertEqual(['log'],
                          self.conf.oslo_messaging_notifications.driver)
-        self.assertEqual(3, self.conf.oslo_messaging_notifications.retry)
+        self.assertEqual(1, self.conf.oslo_messaging_notifications.retry)
         self.assertEqual('sqlite:////var/lib/nova/nova.sqlite',
                          self.conf.database.connection)
 
@@ -144,7 +144,7 @@ class TestListOpts(testtools.TestCase):
 
     def test_groups_and_options(self):
         listed = self._listed()
-        self.assertEqual(['notification_format',
+        self.assertEqual(['delivery_timeout', 'notification_format',
                           'versioned_notifications_topics'],
                          listed['notifications'])
         for name in ('state_path', 'host', 'report_interval',
@@ -193,7 +193,7 @@ class TestConfigGenerator(testtools.TestCase):
                      '#control_exchange = nova',
                      '[oslo_messaging_notifications]',
                      '#driver = log',
-                     '#retry = 3',
+                     '#retry = 1',
                      '[database]',
                      '#connection = sqlite:///$state_path/nova.sqlite',
                      '#state_path = /var/lib/nova',

@@ -1,0 +1,331 @@
+"""A private RabbitMQ broker on loopback for the message bus tests.
+
+The broker, its Erlang port mapper (epmd) and the Erlang distribution all
+listen on 127.0.0.1 only, on ports chosen free at start, under a node name of
+their own; every file they write lives in a temporary directory. One broker
+serves a whole test process (``shared_broker``): booting takes 5-8 s.
+
+Where RabbitMQ is not installed the bus tests are skipped, loudly, unless
+``NOVA_REQUIRE_RABBITMQ=1`` is set (CI sets it): then they fail.
+"""
+
+import atexit
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import fixtures
+import testtools
+
+# NOTE: Debian's /usr/sbin/rabbitmq-server is a wrapper that switches to the
+# rabbitmq user and its /var/lib state; the scripts it wraps run the broker
+# as the calling user with the environment given here.
+SCRIPTS_DIR = os.environ.get('RABBITMQ_SCRIPTS_DIR', '/usr/lib/rabbitmq/bin')
+REQUIRE_ENV = 'NOVA_REQUIRE_RABBITMQ'
+
+_BOOT_TIMEOUT = 60.0
+_STOP_TIMEOUT = 20.0
+_LOOPBACK = '127.0.0.1'
+
+
+class BrokerUnavailable(Exception):
+    """RabbitMQ is not installed, or the broker did not start."""
+
+
+def missing_reason():
+    """Return why no broker can be run here, or None when one can."""
+    for name in ('rabbitmq-server', 'rabbitmqctl'):
+        if not os.access(os.path.join(SCRIPTS_DIR, name), os.X_OK):
+            return ('RabbitMQ is not installed: %s/%s is missing'
+                    % (SCRIPTS_DIR, name))
+    if shutil.which('epmd') is None:
+        return 'RabbitMQ is not installed: epmd (Erlang) is not on PATH'
+    return None
+
+
+def free_port():
+    """Return a TCP port of 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((_LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def _start_reaper(pids):
+    """Kill ``pids`` when this process dies, however it dies.
+
+    A child process waits for its stdin to reach end of file, which only
+    happens once this process is gone; a normal stop kills the reaper
+    first. Without it a crashed or killed test worker would leak a broker.
+    """
+    code = ('import os, signal, sys\n'
+            'sys.stdin.read()\n'
+            'for pid in sys.argv[1:]:\n'
+            '    try:\n'
+            '        os.kill(int(pid), signal.SIGKILL)\n'
+            '    except OSError:\n'
+            '        pass\n')
+    return subprocess.Popen(
+        [sys.executable, '-c', code] + [str(pid) for pid in pids],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _stop_reaper(reaper):
+    if reaper is not None and reaper.poll() is None:
+        reaper.kill()
+        reaper.wait()
+
+
+def _wait_for_exit(pid, timeout):
+    """Return whether ``pid`` is gone within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class RabbitMQBroker(object):
+    """One RabbitMQ node of our own, bound to 127.0.0.1.
+
+    ``start`` boots it and returns once it accepts AMQP connections;
+    ``stop`` stops it by pid. It can be stopped and started again on the
+    same port (the failure tests do), keeping its epmd running meanwhile.
+    ``transport_url`` carries a random password, so that tests can check
+    it never shows up in logs.
+    """
+
+    def __init__(self):
+        self.base_dir = tempfile.mkdtemp(prefix='nova-rabbitmq-')
+        self.node = 'nova-test-%d-%s@localhost' % (
+            os.getpid(), secrets.token_hex(4))
+        self.port = free_port()
+        self.epmd_port = free_port()
+        self.dist_port = free_port()
+        self.user = 'nova'
+        self.password = secrets.token_hex(16)
+        self.pid = None
+        self.boot_seconds = None
+        self._script = None
+        self._epmd = None
+        self._reaper = None
+        self._write_config()
+
+    @property
+    def transport_url(self):
+        return 'rabbit://%s:%s@%s:%d/' % (self.user, self.password,
+                                          _LOOPBACK, self.port)
+
+    @property
+    def pid_file(self):
+        return os.path.join(self.base_dir, 'rabbitmq.pid')
+
+    @property
+    def log_file(self):
+        return os.path.join(self.base_dir, 'log', '%s.log' % self.node)
+
+    def _path(self, name):
+        return os.path.join(self.base_dir, name)
+
+    def _write_config(self):
+        with open(self._path('rabbitmq.conf'), 'w') as f:
+            f.write('default_user = %s\n' % self.user)
+            f.write('default_pass = %s\n' % self.password)
+            f.write('default_vhost = /\n')
+        with open(self._path('enabled_plugins'), 'w') as f:
+            f.write('[].\n')
+        # NOTE: an empty file of our own, so /etc/rabbitmq/rabbitmq-env.conf
+        # cannot move the node elsewhere.
+        open(self._path('rabbitmq-env.conf'), 'w').close()
+
+    def _environ(self):
+        env = dict(os.environ)
+        env.update({
+            # NOTE: Erlang keeps its cookie in $HOME; ours is private.
+            'HOME': self.base_dir,
+            'RABBITMQ_CONF_ENV_FILE': self._path('rabbitmq-env.conf'),
+            'RABBITMQ_CONFIG_FILE': self._path('rabbitmq'),
+            'RABBITMQ_ENABLED_PLUGINS_FILE': self._path('enabled_plugins'),
+            'RABBITMQ_MNESIA_BASE': self._path('mnesia'),
+            'RABBITMQ_LOG_BASE': self._path('log'),
+            'RABBITMQ_PID_FILE': self.pid_file,
+            'RABBITMQ_NODENAME': self.node,
+            'RABBITMQ_NODE_IP_ADDRESS': _LOOPBACK,
+            'RABBITMQ_NODE_PORT': str(self.port),
+            'RABBITMQ_DIST_PORT': str(self.dist_port),
+            'ERL_EPMD_ADDRESS': _LOOPBACK,
+            'ERL_EPMD_PORT': str(self.epmd_port),
+            'RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS':
+                '-kernel inet_dist_use_interface {127,0,0,1}',
+            'RABBITMQ_CTL_ERL_ARGS':
+                '-kernel inet_dist_use_interface {127,0,0,1}',
+        })
+        return env
+
+    @property
+    def running(self):
+        return self._script is not None and self._script.poll() is None
+
+    def start(self, timeout=_BOOT_TIMEOUT):
+        """Boot the broker; return once it accepts AMQP connections.
+
+        :raises BrokerUnavailable: if RabbitMQ is missing or the node did
+            not come up within ``timeout`` seconds (with its log's tail).
+        """
+        reason = missing_reason()
+        if reason:
+            raise BrokerUnavailable(reason)
+        if self.running:
+            return
+        started = time.monotonic()
+        env = self._environ()
+        if self._epmd is None or self._epmd.poll() is not None:
+            # NOTE: started by us, not daemonized by Erlang, so that it has
+            # a pid we know and stop.
+            self._epmd = subprocess.Popen(
+                ['epmd', '-address', _LOOPBACK, '-port',
+                 str(self.epmd_port)],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+        with open(self._path('server.out'), 'ab') as out:
+            self._script = subprocess.Popen(
+                [os.path.join(SCRIPTS_DIR, 'rabbitmq-server')],
+                env=env, stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_ready(env, timeout)
+        except BrokerUnavailable:
+            self.stop()
+            raise
+        with open(self.pid_file) as f:
+            self.pid = int(f.read().strip())
+        _stop_reaper(self._reaper)
+        self._reaper = _start_reaper(
+            [self.pid, self._script.pid, self._epmd.pid])
+        self.boot_seconds = time.monotonic() - started
+
+    def _wait_ready(self, env, timeout):
+        # NOTE: `rabbitmqctl wait <pidfile>` waits for the pid file, then
+        # the node, then the rabbit application; await_startup fails when
+        # called before the node exists.
+        try:
+            result = subprocess.run(
+                [os.path.join(SCRIPTS_DIR, 'rabbitmqctl'), '-n', self.node,
+                 'wait', self.pid_file, '--timeout', str(int(timeout))],
+                env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                text=True, timeout=timeout + 10)
+        except subprocess.TimeoutExpired:
+            raise BrokerUnavailable('RabbitMQ node %s did not start within '
+                                    '%ss%s' % (self.node, timeout,
+                                               self._log_tail()))
+        if result.returncode != 0 or not self.running:
+            raise BrokerUnavailable(
+                'RabbitMQ node %s did not start (rabbitmqctl wait: %s %s)%s'
+                % (self.node, result.returncode,
+                   (result.stdout + result.stderr).strip(),
+                   self._log_tail()))
+
+    def _log_tail(self, lines=20):
+        for path in (self.log_file, self._path('server.out')):
+            try:
+                with open(path, errors='replace') as f:
+                    tail = f.readlines()[-lines:]
+            except OSError:
+                continue
+            return '\nlast lines of %s:\n%s' % (path, ''.join(tail))
+        return ''
+
+    def stop(self, timeout=_STOP_TIMEOUT):
+        """Stop the broker by pid: SIGTERM, then SIGKILL after ``timeout``.
+
+        Its epmd keeps running for a later ``start``; ``destroy`` ends it.
+        """
+        if self._script is None:
+            return
+        pids = [pid for pid in (self.pid, self._script.pid) if pid]
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        try:
+            self._script.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        if self.pid and not _wait_for_exit(self.pid, 1.0):
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self._script.wait()
+        self._script = None
+        self.pid = None
+        _stop_reaper(self._reaper)
+        self._reaper = (_start_reaper([self._epmd.pid])
+                        if self._epmd is not None else None)
+
+    def destroy(self):
+        """Stop the broker and its epmd and remove every file they wrote."""
+        self.stop()
+        _stop_reaper(self._reaper)
+        self._reaper = None
+        if self._epmd is not None:
+            self._epmd.kill()
+            self._epmd.wait()
+            self._epmd = None
+        shutil.rmtree(self.base_dir, ignore_errors=True)
+
+
+_SHARED_LOCK = threading.Lock()
+_SHARED = None
+
+
+def shared_broker():
+    """Return this process's broker, started (again) if it is not running.
+
+    The first call boots it (5-8 s); it is destroyed when the process
+    exits. A test that stopped it gets it back with the next call.
+    """
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = RabbitMQBroker()
+            atexit.register(_SHARED.destroy)
+        _SHARED.start()
+        return _SHARED
+
+
+def _required():
+    return os.environ.get(REQUIRE_ENV, '').lower() in ('1', 'true', 'yes')
+
+
+class RabbitMQFixture(fixtures.Fixture):
+    """The process's shared broker, running.
+
+    Without RabbitMQ the test is skipped, unless ``NOVA_REQUIRE_RABBITMQ=1``
+    makes that an error.
+    """
+
+    def _setUp(self):
+        reason = missing_reason()
+        if reason:
+            if _required():
+                raise BrokerUnavailable('%s and %s=1 requires it' %
+                                        (reason, REQUIRE_ENV))
+            message = ('%s: the message bus tests did NOT run. Install '
+                       'it (apt-get install rabbitmq-server) or set %s=1 to '
+                       'make this an error.' % (reason, REQUIRE_ENV))
+            sys.stderr.write('WARNING: %s\n' % message)
+            raise testtools.TestCase.skipException(message)
+        self.broker = shared_broker()

@@ -1,0 +1,108 @@
+"""Fixtures of the message bus tests: a listener, a silent port."""
+
+import socket
+import threading
+import time
+
+import fixtures
+from oslo_utils import uuidutils
+
+from nova.notifications import listener as bus_listener
+
+
+class NotificationListener(fixtures.Fixture):
+    """A real oslo.messaging listener on the versioned notification topics.
+
+    It reads a queue of its own (a pool named after the test), so it gets
+    every notification sent once it is set up, and nothing sent before.
+    ``messages`` are the envelopes received, in order of arrival.
+    """
+
+    def __init__(self, conf, url):
+        super().__init__()
+        self.conf = conf
+        self.url = url
+        self.pool = 'nova-test-%s' % uuidutils.generate_uuid(dashed=False)
+        self._messages = []
+        self._arrived = threading.Condition()
+
+    def _setUp(self):
+        listener, transport = bus_listener.start_listener(
+            self.conf, self._receive, url=self.url, pool=self.pool)
+        self.addCleanup(bus_listener.stop_listener, listener, transport)
+
+    def _receive(self, envelope):
+        with self._arrived:
+            self._messages.append(envelope)
+            self._arrived.notify_all()
+
+    @property
+    def messages(self):
+        with self._arrived:
+            return list(self._messages)
+
+    def wait_for(self, count, timeout=10.0):
+        """Return the messages once ``count`` arrived, within ``timeout``.
+
+        :raises AssertionError: when fewer arrived in time.
+        """
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self._messages) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        'Expected %d notifications on the bus within %.1fs, '
+                        'got %d: %s' % (count, timeout, len(self._messages),
+                                        [m['event_type'] for m in
+                                         self._messages]))
+                self._arrived.wait(remaining)
+            return list(self._messages)
+
+    def assert_nothing_more(self, count, wait=0.5):
+        """Assert that ``count`` messages at most arrive within ``wait``."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self._messages) > count,
+                                   timeout=wait)
+            if len(self._messages) > count:
+                raise AssertionError(
+                    'Expected no more than %d notifications, got %s'
+                    % (count, [m['event_type'] for m in self._messages]))
+
+
+class SilentServer(fixtures.Fixture):
+    """A TCP port on 127.0.0.1 that accepts and never answers.
+
+    It behaves like a hung broker.
+    """
+
+    def _setUp(self):
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(('127.0.0.1', 0))
+        self._sock.listen(64)
+        self.port = self._sock.getsockname()[1]
+        self.accepted = []
+        self._thread = threading.Thread(target=self._accept, daemon=True,
+                                        name='silent-server')
+        self._thread.start()
+        self.addCleanup(self._close)
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _addr = self._sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def _close(self):
+        # NOTE: shutdown wakes the accepting thread; closing the accepted
+        # connections ends any client still waiting for an answer.
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._sock.close()
+        self._thread.join(5)
+        for conn in self.accepted:
+            conn.close()
