@@ -1,0 +1,108 @@
+"""nova-manage as an operator runs it: a real process on an SQLite file.
+
+The configuration is the demo's: the ``log`` notification driver, whose
+messages the logging configuration appends to ``notifications.jsonl``, so
+the tests see the notifications each command emitted.
+"""
+
+import json
+import subprocess
+
+import fixtures
+
+from nova.cmd import lifecycle_demo
+from nova import test
+
+COMMAND_TIMEOUT = 60
+
+
+class ConsoleScriptTestCase(test.TestCase):
+    """Runs nova's console scripts in a state directory of the test's own."""
+
+    USES_DB = False
+
+    def setUp(self):
+        super().setUp()
+        self.state = lifecycle_demo.StateDir(
+            self.useFixture(fixtures.TempDir()).path)
+        self.state.write_config('host1', report_interval=1)
+
+    def run_script(self, program, *args):
+        return subprocess.run(self.state.command(program, *args),
+                              capture_output=True, text=True,
+                              timeout=COMMAND_TIMEOUT)
+
+    def manage(self, *args, exit_code=0):
+        """Run nova-manage, check its exit code and return the result."""
+        result = self.run_script('nova-manage', *args)
+        self.assertEqual(exit_code, result.returncode,
+                         'stdout: %s\nstderr: %s' % (result.stdout,
+                                                     result.stderr))
+        self.assertNotIn('Traceback', result.stderr)
+        return result
+
+    def event_types(self):
+        return [envelope['event_type']
+                for envelope in self.state.read_notifications()]
+
+
+class TestManage(ConsoleScriptTestCase):
+
+    def test_service_lifecycle(self):
+        self.manage('db', 'sync')
+        self.manage('service', 'create', '--host', 'host1', '--binary',
+                    'nova-compute')
+        service, = json.loads(self.manage('service', 'list', '--format',
+                                          'json').stdout)
+        self.assertEqual(('host1', 'nova-compute', 'enabled'),
+                         (service['host'], service['binary'],
+                          service['status']))
+        self.assertIn(service['uuid'], self.manage('service', 'list').stdout)
+
+        self.manage('service', 'disable', service['uuid'], '--reason',
+                    'maintenance')
+        shown = json.loads(self.manage('service', 'show', service['uuid'],
+                                       '--format', 'json').stdout)
+        self.assertEqual(('disabled', 'maintenance'),
+                         (shown['status'], shown['disabled_reason']))
+
+        self.manage('service', 'delete', service['uuid'])
+        missing = self.manage('service', 'show', service['uuid'],
+                              exit_code=1)
+        self.assertEqual('ERROR: Service %s could not be found.\n'
+                         % service['uuid'], missing.stderr)
+        self.assertEqual('', missing.stdout)
+
+        envelopes = self.state.read_notifications()
+        self.assertEqual(['service.create', 'service.update',
+                          'service.delete'], self.event_types())
+        for envelope in envelopes:
+            self.assertEqual(sorted(lifecycle_demo.ENVELOPE_KEYS),
+                             sorted(envelope))
+            self.assertEqual(service['uuid'],
+                             envelope['payload']['nova_object.data']['uuid'])
+
+    def test_errors(self):
+        not_migrated = self.manage('service', 'list', exit_code=1)
+        self.assertIn('has no schema; run "nova-manage db sync" first.',
+                      not_migrated.stderr)
+
+        bad_uuid = self.manage('service', 'disable', 'host1', exit_code=2)
+        self.assertIn("argument UUID: 'host1' is not a service uuid",
+                      bad_uuid.stderr)
+        self.assertIn('usage: nova-manage service disable', bad_uuid.stderr)
+
+        missing_config = subprocess.run(
+            lifecycle_demo.common.console_script('nova-manage') +
+            ['--config-file', self.state.path + '/missing.conf', 'db',
+             'version'], capture_output=True, text=True,
+            timeout=COMMAND_TIMEOUT)
+        self.assertEqual(2, missing_config.returncode)
+        self.assertIn('missing.conf', missing_config.stderr)
+        self.assertEqual([], self.event_types())
+
+    def test_help(self):
+        help_text = self.manage('service', '--help').stdout
+        for action in ('list', 'show', 'create', 'disable', 'enable',
+                       'force-down', 'unforce-down', 'delete'):
+            self.assertIn(action, help_text)
