@@ -1,5 +1,6 @@
 """The Service object: the record of a nova service running on a host."""
 
+import functools
 import threading
 
 from oslo_log import log as logging
@@ -163,20 +164,37 @@ class Service(base.NovaPersistentObject, base.NovaObject):
 
     @rpc.if_notifications_enabled
     def _send_notification(self, action):
-        # NOTE: the database change is committed at this point: a failure to
-        # notify is logged, never raised, so the caller's change stands.
+        """Emit ``service.<action>`` once the change is committed.
+
+        The payload is the service as it is now. Inside a caller's
+        ``db.transaction`` it leaves when that transaction commits, and
+        never if it rolls back.
+        """
+        # NOTE: a failure to notify is logged, never raised: the database
+        # change stands whatever happens to its notification.
         try:
-            payload = service_notification.ServiceStatusPayload(self)
-            service_notification.ServiceStatusNotification(
+            service_status = service_notification.ServiceStatusNotification(
                 priority=fields.NotificationPriority.INFO,
                 publisher=notification.NotificationPublisher.from_service_obj(
                     self),
                 event_type=notification.EventType(object='service',
                                                   action=action),
-                payload=payload).emit(self._context)
+                payload=service_notification.ServiceStatusPayload(self))
         except Exception:
-            LOG.exception('Failed to emit service.%(action)s for service '
-                          '%(uuid)s', {'action': action, 'uuid': self.uuid})
+            self._log_lost_notification(action)
+            return
+        db.after_commit(self._context, functools.partial(
+            self._emit, service_status, action))
+
+    def _emit(self, service_status, action):
+        try:
+            service_status.emit(self._context)
+        except Exception:
+            self._log_lost_notification(action)
+
+    def _log_lost_notification(self, action):
+        LOG.exception('Failed to emit service.%(action)s for service '
+                      '%(uuid)s', {'action': action, 'uuid': self.uuid})
 
 
 @base.NovaObjectRegistry.register

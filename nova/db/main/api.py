@@ -77,6 +77,22 @@ def transaction(context):
     return _write_transaction(context)
 
 
+def after_commit(context, callback):
+    """Call ``callback()`` once the caller's changes are committed.
+
+    Outside ``transaction(context)`` every database API call has committed
+    when it returns, so ``callback`` runs at once. Inside, it runs when that
+    transaction commits, and never if it rolls back.
+    """
+    try:
+        session = context.session
+    except db_exc.NoEngineContextEstablished:
+        callback()
+        return
+    sqlalchemy.event.listen(session, 'after_commit',
+                            lambda _session: callback(), once=True)
+
+
 def _writer(f):
     # NOTE: the context manager is looked up at call time so that test
     # fixtures can swap it for one bound to a private database.

@@ -571,3 +571,38 @@ class TestNotificationFailures(ServiceTestCase):
         payload.assert_not_called()
         self.assertEqual([], self.notifier.versioned_notifications)
         self.assertEqual(service.id, self._row(service.id)['deleted'])
+
+
+class TestServiceInCallerTransaction(ServiceTestCase):
+    """Changes made in a caller's transaction notify only once committed."""
+
+    def test_notifications_wait_for_the_commit(self):
+        with db_api.transaction(self.context):
+            service = self._create()
+            service.disabled = True
+            service.save()
+            self.assertEqual([], self.notifier.versioned_notifications)
+        self.assertEqual(['service.create', 'service.update'],
+                         self._event_types())
+        self.assertTrue(self._payload_data()['disabled'])
+
+    def test_rolled_back_changes_are_never_notified(self):
+        class Abort(Exception):
+            pass
+
+        def create_then_fail():
+            with db_api.transaction(self.context):
+                self._create()
+                raise Abort()
+
+        self.assertRaises(Abort, create_then_fail)
+        self.assertEqual([], self._rows())
+        self.assertEqual([], self.notifier.versioned_notifications)
+
+    def test_payload_is_the_state_at_the_change(self):
+        with db_api.transaction(self.context):
+            service = self._create()
+            service.disabled = True
+            service.save()
+        self.assertFalse(self._payload_data(0)['disabled'])
+        self.assertTrue(self._payload_data(1)['disabled'])
