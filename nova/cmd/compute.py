@@ -43,11 +43,13 @@ def main(argv=None):
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         config.parse_args(argv)
+        # NOTE: reads [DEFAULT] host and report_interval, so that a bad
+        # value is reported here as a usage error.
+        server = service.Service.create(binary=BINARY)
     except (cfg.Error, logging.LogConfigError) as error:
         print('ERROR: %s' % error, file=sys.stderr)
         return 2
     objects.register_all()
-    server = service.Service.create(binary=BINARY)
     try:
         failure = None
         try:

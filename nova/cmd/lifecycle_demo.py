@@ -427,6 +427,10 @@ def main(argv=None):
         demo.say()
         demo.say('FAILED: %s' % failure)
         exit_code = 1
+    except KeyboardInterrupt:
+        demo.say()
+        demo.say('Interrupted.')
+        exit_code = 130
     finally:
         demo.cleanup()
     if exit_code == 0 and temporary:
