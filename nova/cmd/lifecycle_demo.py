@@ -161,13 +161,16 @@ class StateDir(object):
     def read_notifications(self):
         """Return the lines of notifications.jsonl, parsed; [] if none.
 
+        A last line without its newline is still being written: it is left
+        for the next read.
+
         :raises DemoFailure: if a line is not JSON.
         """
         try:
             with open(self.notifications_file) as lines:
                 return [_parse_line(number, line)
                         for number, line in enumerate(lines, 1)
-                        if line.strip()]
+                        if line.endswith('\n') and line.strip()]
         except FileNotFoundError:
             return []
 

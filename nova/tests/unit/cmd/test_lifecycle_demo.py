@@ -125,6 +125,10 @@ class TestStateDir(test.TestCase):
     def test_read_notifications(self):
         self.assertEqual([], self.state.read_notifications())
         with open(self.state.notifications_file, 'w') as jsonl:
+            jsonl.write('{"event_type": "service.create"}\n{"event_t')
+        self.assertEqual([{'event_type': 'service.create'}],
+                         self.state.read_notifications())
+        with open(self.state.notifications_file, 'w') as jsonl:
             jsonl.write('{"event_type": "service.create"}\n\nnot json\n')
         error = self.assertRaises(lifecycle_demo.DemoFailure,
                                   self.state.read_notifications)
