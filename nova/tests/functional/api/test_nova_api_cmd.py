@@ -1,5 +1,6 @@
 """nova-api as a process: it serves, tells when it is ready, and stops."""
 
+import json
 import os
 import queue
 import signal
@@ -16,7 +17,7 @@ from nova.tests.functional.api import client
 _READY_PREFIX = 'nova-api listening on '
 
 
-class TestNovaAPICommand(test.TestCase):
+class _ConfiguredProcessTest(test.TestCase):
 
     TIMEOUT = 30
 
@@ -31,6 +32,9 @@ class TestNovaAPICommand(test.TestCase):
             for section, line in extra.items():
                 f.write('[%s]\n%s\n' % (section, line))
         return path
+
+
+class TestNovaAPICommand(_ConfiguredProcessTest):
 
     def _start(self, *args):
         process = subprocess.Popen(
@@ -108,3 +112,39 @@ class TestNovaAPICommand(test.TestCase):
                                       '--osapi_compute_listen_port', '0')
         self.assertEqual(1, process.wait(self.TIMEOUT))
         self.assertIn('nova-manage db sync', process.stderr.read())
+
+
+# NOTE: what a WSGI server (uwsgi, mod_wsgi, gunicorn) does: import the
+# module's application, then call it; configuration comes from the
+# environment on the first request.
+_WSGI_SERVER_SCRIPT = """
+import json
+import webob
+from nova.api.openstack.compute.wsgi import application
+for path, token in (('/', None), ('/v2.1/os-services', 'admin:admin')):
+    headers = {'X-Auth-Token': token} if token else {}
+    response = webob.Request.blank(path, headers=headers).get_response(
+        application)
+    print('RESULT ' + json.dumps([response.status_int, response.json]))
+"""
+
+
+class TestWSGIApplication(_ConfiguredProcessTest):
+
+    def test_application_reads_its_configuration_lazily(self):
+        database = self.useFixture(nova_fixtures.Database())
+        config = self._config(database.connection,
+                              api='auth_strategy = noauth2')
+        env = dict(os.environ,
+                   OS_NOVA_CONFIG_DIR=os.path.dirname(config),
+                   OS_NOVA_CONFIG_FILES='nova.conf')
+        result = subprocess.run(
+            [sys.executable, '-c', _WSGI_SERVER_SCRIPT], env=env,
+            capture_output=True, text=True, timeout=self.TIMEOUT)
+        self.assertEqual(0, result.returncode, result.stderr)
+        versions, services = [json.loads(line[len('RESULT '):])
+                              for line in result.stdout.splitlines()
+                              if line.startswith('RESULT ')]
+        self.assertEqual(200, versions[0])
+        self.assertEqual('2.53', versions[1]['versions'][0]['version'])
+        self.assertEqual([200, {'services': []}], services)
