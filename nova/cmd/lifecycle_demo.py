@@ -434,6 +434,11 @@ def main(argv=None):
         demo.say()
         demo.say('Interrupted.')
         exit_code = 130
+    except BrokenPipeError:
+        # NOTE: the reader of the output went away (| head): stop quietly,
+        # and let Python's final flush of stdout go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        exit_code = 1
     finally:
         demo.cleanup()
     if exit_code == 0 and temporary:
