@@ -8,6 +8,7 @@ is nova's: ``{"<faultName>": {"code": <status>, "message": "..."}}``.
 
 import inspect
 
+import microversion_parse
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 import webob.dec
@@ -87,9 +88,6 @@ class Request(webob.Request):
 
 
 def _requested_version(headers):
-    # NOTE: imported here so that the module reads without the library in
-    # environments that only build documentation.
-    import microversion_parse
     return microversion_parse.get_version(
         headers, service_type=api_version.SERVICE_TYPE,
         legacy_headers=[api_version.LEGACY_API_VERSION_REQUEST_HEADER])

@@ -14,11 +14,3 @@ boolean = {
 reason = {
     'type': 'string', 'minLength': 1, 'maxLength': 255,
 }
-
-
-def multi_params(schema):
-    """A query parameter that may be repeated, each value ``schema``."""
-    return {'type': 'array', 'items': schema}
-
-
-common_query_param = multi_params({'type': 'string'})

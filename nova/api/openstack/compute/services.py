@@ -18,7 +18,6 @@ import webob.exc
 from nova.api.openstack import api_version_request as api_version
 from nova.api.openstack.compute.schemas import services as schema
 from nova.api.openstack import wsgi
-from nova.api import validation
 from nova.api.validation import validators
 import nova.conf
 from nova import exception
@@ -92,14 +91,13 @@ class ServiceController(wsgi.Controller):
             detail['forced_down'] = service.forced_down
         return detail
 
-    @validation.query_schema(schema.index_query)
     def index(self, req):
         """List the services, filtered by ``host`` and ``binary``."""
         context = req.environ['nova.context']
         policy.authorize(context, services_policies.BASE_POLICY_NAME % 'list',
                          target={})
-        # NOTE: as nova, an empty filter filters nothing and the last of
-        # repeated parameters wins.
+        # NOTE: as nova, an empty filter filters nothing, the last of
+        # repeated parameters wins and other parameters are ignored.
         host = req.GET.get('host') or None
         binary = req.GET.get('binary') or None
         services = objects.ServiceList.get_all(context, host=host,

@@ -17,14 +17,3 @@ service_update_v253 = {
     },
     'additionalProperties': False,
 }
-
-# NOTE: unknown query parameters are ignored up to microversion 2.75, which
-# this API does not reach.
-index_query = {
-    'type': 'object',
-    'properties': {
-        'host': parameter_types.common_query_param,
-        'binary': parameter_types.common_query_param,
-    },
-    'additionalProperties': True,
-}
