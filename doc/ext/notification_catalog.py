@@ -49,9 +49,9 @@ def collect_notifications(classes=None, samples_dir=SAMPLES_DIR):
         of the registry.
     :raises CatalogError: listing every notification class without a sample
         of its own or without a registered payload class, every sample
-        claimed by more than one class, and every sample that is missing,
-        has no event type, or carries another payload or version than its
-        class sends.
+        claimed by more than one class or by none, and every sample that is
+        missing, has no event type, or carries another payload or version
+        than its class sends.
     """
     classes = registered_classes() if classes is None else classes
     problems = []
@@ -97,6 +97,10 @@ def collect_notifications(classes=None, samples_dir=SAMPLES_DIR):
         if len(owner_names) > 1:
             problems.append('sample %s is used by more than one class: %s'
                             % (sample_file, ', '.join(owner_names)))
+    for sample_file in sorted(os.listdir(samples_dir)):
+        if sample_file.endswith('.json') and sample_file not in owners:
+            problems.append('sample %s belongs to no notification class'
+                            % sample_file)
     if problems:
         raise CatalogError('Versioned notifications are not documentable:'
                            '\n  ' + '\n  '.join(problems))

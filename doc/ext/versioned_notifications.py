@@ -7,8 +7,9 @@ payload class and version, and the sample with its ``$ref`` resolved.
 version: its fields, its version history and its JSON Schema.
 
 Nothing here is written by hand: a notification class without a sample, a
-sample claimed by two classes, a sample that does not match its class, or a
-stale committed schema fails the build.
+sample claimed by two classes or by none, a sample that does not match its
+class, or a stale committed schema is logged as an error, which fails the
+build (warnings and errors are fatal with ``-W``).
 """
 
 import inspect
@@ -19,12 +20,14 @@ import shutil
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
-from sphinx.errors import ExtensionError
+from sphinx.util import logging
 from sphinx.util.nodes import nested_parse_with_titles
 
 from nova.notifications.objects import schema
 
 import notification_catalog
+
+LOG = logging.getLogger(__name__)
 
 SAMPLES_DIR = notification_catalog.SAMPLES_DIR
 SCHEMAS_DIR = os.path.join(notification_catalog.REPO_ROOT, 'doc',
@@ -44,12 +47,11 @@ def sample_label(sample_file):
     return 'notification-sample-%s' % sample_file
 
 
-def collect_notifications():
-    """Return the catalog's rows, or fail the build saying what is wrong."""
-    try:
-        return notification_catalog.collect_notifications()
-    except notification_catalog.CatalogError as e:
-        raise ExtensionError(str(e))
+def _fail(directive, message):
+    """Log an error at the directive (fatal with -W); return no nodes."""
+    env = directive.state.document.settings.env
+    LOG.error(message, location=(env.docname, directive.lineno))
+    return []
 
 
 def _indent(lines, prefix):
@@ -83,7 +85,10 @@ class VersionedNotificationsDirective(Directive):
     has_content = False
 
     def run(self):
-        rows = collect_notifications()
+        try:
+            rows = notification_catalog.collect_notifications()
+        except notification_catalog.CatalogError as e:
+            return _fail(self, str(e))
         lines = ['.. list-table::', '   :header-rows: 1',
                  '   :class: versioned-notifications', '',
                  '   * - Event type', '     - Notification class',
@@ -165,9 +170,9 @@ class NotificationPayloadSchemasDirective(Directive):
     def run(self):
         stale = schema.stale_files(SCHEMAS_DIR)
         if stale:
-            raise ExtensionError(
-                'Committed notification schemas are stale: %s. Regenerate '
-                'them with: tox -e schemas' % ', '.join(stale))
+            return _fail(self, 'Committed notification schemas are stale: '
+                               '%s. Regenerate them with: tox -e schemas'
+                         % ', '.join(stale))
         env = self.state.document.settings.env
         # NOTE: the schemas are published at the root of the site; links
         # to them are relative to this page.

@@ -131,6 +131,16 @@ class TestNotificationCatalog(testtools.TestCase):
         self.assertIn('sample service-delete.json has no event_type',
                       str(error))
 
+    def test_sample_of_no_class(self):
+        samples = self.useFixture(fixtures.TempDir()).path
+        shutil.copytree(catalog.SAMPLES_DIR, samples, dirs_exist_ok=True)
+        with open(os.path.join(samples, 'service-moved.json'), 'w') as f:
+            f.write('{}')
+        self._assert_refused(
+            REAL_CLASSES,
+            'sample service-moved.json belongs to no notification class',
+            samples)
+
     def test_version_history(self):
         self.assertEqual(
             [('1.0', 'Initial version'), ('1.1', 'Added uuid field')],
