@@ -2,8 +2,11 @@
 
 import json
 import os
+import queue
 import re
+import signal
 import subprocess
+import threading
 
 import fixtures
 
@@ -11,10 +14,11 @@ from nova.cmd import common
 from nova.cmd import lifecycle_demo
 from nova import test
 
-DEMO_TIMEOUT = 120
+DEMO_TIMEOUT = 60
 
-_HEADER = re.compile(r'^--- (\d+)/(\d+) (\S+) from (\S+) \((\w+)\) ---$',
-                     re.MULTILINE)
+_HEADER = re.compile(r'^--- (\d+)/(\d+) (\S+) from (\S+) \((\w+)\), '
+                     r'written by (\S+) ---$', re.MULTILINE)
+_STARTED = re.compile(r'^\$ (nova-\S+) .*&    # pid (\d+)$', re.MULTILINE)
 
 
 def printed_envelopes(output):
@@ -27,6 +31,19 @@ def printed_envelopes(output):
     return printed
 
 
+def started_pids(output):
+    """Return {program: pid} of the processes the demo says it started."""
+    return {program: int(pid) for program, pid in _STARTED.findall(output)}
+
+
+def is_running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 class TestLifecycleDemo(test.TestCase):
 
     USES_DB = False
@@ -36,37 +53,109 @@ class TestLifecycleDemo(test.TestCase):
         self.path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                                  'demo')
 
+    def command(self, *args):
+        return common.console_script('nova-lifecycle-demo') + list(args)
+
     def demo(self, *args):
-        return subprocess.run(
-            common.console_script('nova-lifecycle-demo') + list(args),
-            capture_output=True, text=True, timeout=DEMO_TIMEOUT)
+        return subprocess.run(self.command(*args), capture_output=True,
+                              text=True, timeout=DEMO_TIMEOUT)
 
     def test_demo(self):
         result = self.demo('--state-path', self.path)
         self.assertEqual(0, result.returncode,
                          result.stdout + result.stderr)
+        output = result.stdout
 
-        printed = printed_envelopes(result.stdout)
-        self.assertEqual(list(lifecycle_demo.EXPECTED_EVENTS),
-                         [envelope['event_type'] for _, envelope in printed])
+        # NOTE: the transcript shows the requests that made the changes.
+        transcript = output[:output.index('Versioned notifications')]
+        service_uuid = re.search(r'^> PUT /v2\.1/os-services/(\S+)$',
+                                 transcript, re.MULTILINE).group(1)
+        path = '/v2.1/os-services/' + service_uuid
+        self.assertEqual(
+            ['GET /v2.1/os-services?binary=nova-compute', 'PUT ' + path,
+             'PUT ' + path, 'PUT ' + path, 'DELETE ' + path,
+             'GET /v2.1/os-services?binary=nova-compute'],
+            re.findall(r'^> ([A-Z]+ \S+)$', transcript, re.MULTILINE))
+        self.assertEqual(['200 OK'] * 4 + ['204 No Content', '200 OK'],
+                         re.findall(r'^< (.*)$', transcript, re.MULTILINE))
+
+        printed = printed_envelopes(output)
         for number, (header, envelope) in enumerate(printed, 1):
             self.assertEqual(list(lifecycle_demo.ENVELOPE_KEYS),
                              list(envelope))
             self.assertEqual(
-                (str(number), '5', envelope['event_type'],
-                 'nova-compute:compute1', 'INFO'), header)
-        self.assertEqual(1, len({envelope['payload']['nova_object.data'][
-            'uuid'] for _, envelope in printed}))
-        self.assertIn('OK: 5 notifications, as expected: ' +
-                      ', '.join(lifecycle_demo.EXPECTED_EVENTS),
-                      result.stdout)
+                (str(number), str(len(printed)), envelope['event_type'],
+                 envelope['publisher_id'], 'INFO'), header[:5])
+        compute = [(header, envelope) for header, envelope in printed
+                   if envelope['payload']['nova_object.data']['uuid'] ==
+                   service_uuid]
+        self.assertEqual(list(lifecycle_demo.EXPECTED_EVENTS),
+                         [envelope['event_type'] for _, envelope in compute])
+        self.assertEqual({'nova-compute:compute1'},
+                         {envelope['publisher_id']
+                          for _, envelope in compute})
+        # NOTE: the compute service registers itself; the API changes it.
+        self.assertEqual(['nova-compute'] + ['nova-api'] * 4,
+                         [header[5] for header, _ in compute])
+        api = [envelope for _, envelope in printed
+               if envelope not in [envelope for _, envelope in compute]]
+        self.assertEqual(
+            [('service.create', 'nova-api:compute1', 'nova-osapi_compute')],
+            [(envelope['event_type'], envelope['publisher_id'],
+              envelope['payload']['nova_object.data']['binary'])
+             for envelope in api])
+        self.assertIn('OK: the nova-compute service %s emitted, as expected,'
+                      '\n    %s,\n' % (service_uuid,
+                                       ', '.join(
+                                           lifecycle_demo.EXPECTED_EVENTS)),
+                      output)
 
-        # NOTE: what was printed is what the log driver wrote, unchanged.
+        # NOTE: what was printed is what the log driver wrote, unchanged,
+        # each process in a file of its own.
         state = lifecycle_demo.StateDir(self.path)
         self.assertEqual(state.read_notifications(),
                          [envelope for _, envelope in printed])
-        for program in ('nova-manage', 'nova-compute'):
+        for program in ('nova-manage', 'nova-api', 'nova-compute'):
             self.assertTrue(os.path.exists(state.log_file(program)))
+        pids = started_pids(output)
+        self.assertEqual(['nova-api', 'nova-compute'], sorted(pids))
+        self.assertEqual([], [program for program, pid in pids.items()
+                              if is_running(pid)])
+
+    def test_interrupted_demo_stops_its_processes(self):
+        demo = subprocess.Popen(self.command('--state-path', self.path),
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(self._reap, demo)
+        lines = queue.Queue()
+
+        def read():
+            for line in demo.stdout:
+                lines.put(line)
+            lines.put(None)
+        threading.Thread(target=read, daemon=True).start()
+
+        output = ''
+        while 'nova-compute &' not in output:
+            line = lines.get(timeout=DEMO_TIMEOUT)
+            self.assertIsNotNone(line, 'the demo ended early: ' + output)
+            output += line
+        demo.send_signal(signal.SIGINT)
+        self.assertEqual(130, demo.wait(DEMO_TIMEOUT))
+        while (line := lines.get(timeout=DEMO_TIMEOUT)) is not None:
+            output += line
+        self.assertIn('\nInterrupted.\n', output)
+        pids = started_pids(output)
+        self.assertEqual(['nova-api', 'nova-compute'], sorted(pids))
+        self.assertEqual([], [program for program, pid in pids.items()
+                              if is_running(pid)])
+
+    @staticmethod
+    def _reap(process):
+        if process.poll() is None:
+            process.kill()
+        process.wait(DEMO_TIMEOUT)
+        process.stdout.close()
 
     def test_state_path_in_use(self):
         os.makedirs(self.path)
