@@ -25,6 +25,7 @@ URL's credentials.
 import queue
 import threading
 import time
+from urllib import parse
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -52,6 +53,34 @@ def describe(message):
                                           message.get('message_id'))
 
 
+def url_passwords(conf, url):
+    """Return the passwords in transport ``url``, as given and unquoted.
+
+    :raises oslo_messaging.InvalidTransportURL: if ``url`` cannot be parsed.
+    """
+    passwords = set()
+    for host in messaging.TransportURL.parse(conf, url).hosts:
+        if host.password:
+            passwords.update([host.password, parse.quote(host.password),
+                              parse.quote(host.password, safe='')])
+    return tuple(sorted(passwords, key=len, reverse=True))
+
+
+def redact(text, passwords):
+    """Return ``text`` with each of ``passwords`` replaced by ``***``."""
+    for password in passwords:
+        text = text.replace(password, _REDACTED)
+    return text
+
+
+def redacted_url(conf, url):
+    """Return transport ``url`` fit for a log: without its passwords."""
+    try:
+        return redact(url, url_passwords(conf, url))
+    except messaging.InvalidTransportURL:
+        return '<unparsable transport URL>'
+
+
 def transport_secrets(conf):
     """Return the passwords of the notification transport URL."""
     url = (conf.oslo_messaging_notifications.transport_url or
@@ -59,10 +88,9 @@ def transport_secrets(conf):
     if not url:
         return ()
     try:
-        parsed = messaging.TransportURL.parse(conf, url)
+        return url_passwords(conf, url)
     except messaging.InvalidTransportURL:
         return ()
-    return tuple(host.password for host in parsed.hosts if host.password)
 
 
 class _Delivery(object):
@@ -101,13 +129,8 @@ class BoundedDelivery(object):
         self._abandoned = 0
         self._failing = False
 
-    def _redact(self, text):
-        for secret in self._secrets:
-            text = text.replace(secret, _REDACTED)
-        return text
-
     def _reason(self, error):
-        return self._redact('%s: %s' % (type(error).__name__, error))
+        return redact('%s: %s' % (type(error).__name__, error), self._secrets)
 
     def notify(self, ctxt, message, priority, retry):
         """Send ``message``, waiting at most ``timeout`` seconds.

@@ -62,14 +62,14 @@ class EnvelopeEndpoint(object):
 
 
 def transport_url(conf, override=None):
-    """Return the URL notifications travel on, or None if none is set.
+    """Return the URL notifications travel on.
 
     ``override`` first, then ``[oslo_messaging_notifications]
     transport_url``, then ``[DEFAULT] transport_url``, as oslo.messaging
     chooses.
     """
     return (override or conf.oslo_messaging_notifications.transport_url or
-            conf.transport_url or None)
+            conf.transport_url)
 
 
 def start_listener(conf, callback, url=None, pool=None):

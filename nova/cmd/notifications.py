@@ -1,0 +1,305 @@
+"""nova-notifications: watch nova's versioned notifications on the bus.
+
+::
+
+    nova-notifications [--config-file PATH] listen
+        [--transport-url URL] [--format json|table]
+        [--event-type GLOB ...] [--publisher GLOB ...]
+        [--services] [--max-messages N] [--timeout SECONDS] [--pool NAME]
+
+``listen`` subscribes to the notification transport (``--transport-url``,
+else ``[oslo_messaging_notifications] transport_url``, else ``[DEFAULT]
+transport_url``, whose default ``rabbit://`` is guest on localhost:5672) on
+the control exchange (``nova``) and the ``[notifications]
+versioned_notifications_topics``, and prints every versioned notification it
+receives: one JSON object per line, the message as it travelled (the
+default), or one line of a readable table (``--format table``).
+``--event-type`` and ``--publisher`` keep only the notifications whose
+``event_type`` / ``publisher_id`` match one of the glob patterns given.
+
+``--services`` keeps a table of the live services built from the
+``service.*`` notifications alone (see ``nova.notifications.consumer`` for
+how duplicates, unknown services, late messages and deletes are handled) and
+prints it after each change: as a table, redrawn in place on a terminal, or
+with ``--format json`` as one JSON line per service notification: the
+event, what it did to the table and the services after it.
+
+``--max-messages N`` exits after N notifications passed the filters;
+``--timeout S`` exits after S seconds. Without ``--pool`` the listener
+shares the topics' default queues with the other consumers (each message
+goes to one of them); ``--pool NAME`` reads a queue of its own that gets a
+copy of every notification (and stays on the broker afterwards).
+
+It waits for the bus to answer, for ever unless ``--timeout`` is given.
+Once listening, one line on stderr says where. Exit codes: 0 done (or
+interrupted); 1 the timeout expired before N notifications arrived, or the
+bus could not be reached in time; 2 bad usage or an unusable transport URL.
+"""
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import types
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+import nova.conf
+from nova import config
+from nova.notifications import consumer
+from nova.notifications import delivery
+from nova.notifications import listener as bus_listener
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+SUCCESS = 0
+FAILURE = 1
+USAGE_ERROR = 2
+
+_CLEAR_SCREEN = '\033[H\033[2J'
+
+# NOTE: oslo.config keeps the sub-command's arguments beside the options;
+# prefixed, they cannot collide with one (such as transport_url).
+_DEST_PREFIX = 'listen_'
+_LISTEN_ARGUMENTS = ('transport_url', 'format', 'event_type', 'publisher',
+                     'services', 'max_messages', 'timeout', 'pool')
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
+def add_command_parsers(subparsers):
+    parser = subparsers.add_parser(
+        'listen', help='print the versioned notifications on the bus',
+        description='Print the versioned notifications received from the '
+                    'message bus.')
+
+    def argument(name, **kwargs):
+        parser.add_argument('--' + name.replace('_', '-'),
+                            dest=_DEST_PREFIX + name, **kwargs)
+
+    argument('transport_url', metavar='URL',
+             help='the bus to listen to (default: '
+                  '[oslo_messaging_notifications] transport_url, then '
+                  '[DEFAULT] transport_url)')
+    argument('format', choices=('json', 'table'), default='json',
+             help='JSON lines (default) or a readable table')
+    argument('event_type', metavar='GLOB', action='append', default=[],
+             help='only notifications whose event_type matches '
+                  '(repeatable)')
+    argument('publisher', metavar='GLOB', action='append', default=[],
+             help='only notifications whose publisher_id matches '
+                  '(repeatable)')
+    argument('services', action='store_true',
+             help='keep and print a table of the services instead')
+    argument('max_messages', metavar='N', type=_positive_int,
+             help='exit after N notifications passed the filters')
+    argument('timeout', metavar='SECONDS', type=_positive_float,
+             help='exit after SECONDS (exit code 1 if --max-messages was '
+                  'not reached)')
+    argument('pool', metavar='NAME',
+             help='read a queue of this name, which gets a copy of every '
+                  'notification, instead of the shared default queues')
+
+
+command_opt = cfg.SubCommandOpt('command', title='Commands',
+                                help='Available commands',
+                                handler=add_command_parsers)
+
+
+class Printer(object):
+    """Write what the options ask for, for each notification, to ``out``.
+
+    ``handle`` is called from the listener's thread; it returns whether the
+    notification passed the filters.
+    """
+
+    def __init__(self, args, out):
+        self.args = args
+        self.out = out
+        self.table = consumer.ServiceTable() if args.services else None
+        self._header_written = False
+        self._redraw = args.format == 'table' and out.isatty()
+
+    def handle(self, envelope):
+        if not consumer.matches(envelope, self.args.event_type,
+                                self.args.publisher):
+            return False
+        if self.table is None:
+            self._write_event(envelope)
+        else:
+            self._apply(envelope)
+        self.out.flush()
+        return True
+
+    def _write_event(self, envelope):
+        if self.args.format == 'json':
+            self.out.write(consumer.json_line(envelope) + '\n')
+            return
+        if not self._header_written:
+            self.out.write(consumer.event_table_header() + '\n')
+            self._header_written = True
+        self.out.write(consumer.event_table_row(envelope) + '\n')
+
+    def _apply(self, envelope):
+        outcome = self.table.apply(envelope)
+        if outcome == consumer.IGNORED:
+            return
+        if self.args.format == 'json':
+            self.out.write(json.dumps({
+                'event_type': envelope.get('event_type'),
+                'message_id': envelope.get('message_id'),
+                'timestamp': envelope.get('timestamp'),
+                'outcome': outcome,
+                'services': [state.as_dict()
+                             for state in self.table.services()],
+            }) + '\n')
+            return
+        if outcome in consumer.CHANGED and self._redraw:
+            self.out.write(_CLEAR_SCREEN)
+        self.out.write('%s %s %s: %s\n' % (
+            envelope.get('timestamp'), envelope.get('event_type'),
+            envelope.get('message_id'), outcome))
+        if outcome in consumer.CHANGED:
+            self.out.write(consumer.services_table(self.table) + '\n')
+
+
+class Run(object):
+    """Count what was printed and say when to stop."""
+
+    def __init__(self, printer, max_messages):
+        self.printer = printer
+        self.max_messages = max_messages
+        self.count = 0
+        self.done = threading.Event()
+        self.error = None
+        self._lock = threading.Lock()
+
+    def receive(self, envelope):
+        with self._lock:
+            if self.done.is_set():
+                return
+            try:
+                if self.printer.handle(envelope):
+                    self.count += 1
+            except (BrokenPipeError, ValueError) as error:
+                # NOTE: the reader went away (| head): nothing left to do.
+                self.error = error
+                self.done.set()
+                return
+            if self.max_messages and self.count >= self.max_messages:
+                self.done.set()
+
+
+def _start(url, pool, callback, deadline):
+    """Start the listener, waiting at most until ``deadline`` if set.
+
+    oslo.messaging retries connecting for ever; a deadline makes the wait
+    bounded. Returns (listener, transport), or None when time ran out.
+    """
+    started = {}
+
+    def start():
+        try:
+            started['listener'] = bus_listener.start_listener(
+                CONF, callback, url=url, pool=pool)
+        except Exception as error:
+            started['error'] = error
+
+    thread = threading.Thread(target=start, name='listener-start',
+                              daemon=True)
+    thread.start()
+    thread.join(None if deadline is None
+                else max(0.0, deadline - time.monotonic()))
+    if 'error' in started:
+        raise started['error']
+    return started.get('listener')
+
+
+def listen(args):
+    """Run ``listen``; return the exit code."""
+    url = bus_listener.transport_url(CONF, args.transport_url)
+    drivers = set(CONF.oslo_messaging_notifications.driver)
+    if not args.transport_url and not drivers & delivery.TRANSPORT_DRIVERS:
+        # NOTE: the embedded default writes notifications to the log only;
+        # listening to the bus it would use then shows nothing.
+        print('WARNING: with this configuration nova sends no notification '
+              'to a message bus ([oslo_messaging_notifications] driver = '
+              '%s); set driver = messagingv2 and a transport_url for the '
+              'nova services.' % (', '.join(sorted(drivers)) or 'none'),
+              file=sys.stderr)
+    deadline = (time.monotonic() + args.timeout
+                if args.timeout is not None else None)
+    run = Run(Printer(args, sys.stdout), args.max_messages)
+    try:
+        started = _start(url, args.pool, run.receive, deadline)
+    except Exception as error:
+        print('ERROR: cannot listen on %s: %s'
+              % (delivery.redacted_url(CONF, url), error), file=sys.stderr)
+        return USAGE_ERROR
+    if started is None:
+        print('ERROR: could not reach the message bus at %s within %.1fs'
+              % (delivery.redacted_url(CONF, url), args.timeout),
+              file=sys.stderr)
+        return FAILURE
+    listener, transport = started
+    print('Listening on %s, exchange %s, topics %s, queue %s' % (
+        delivery.redacted_url(CONF, url), CONF.control_exchange,
+        ', '.join(CONF.notifications.versioned_notifications_topics),
+        args.pool or 'shared'), file=sys.stderr, flush=True)
+    signal.signal(signal.SIGTERM, lambda signum, frame: run.done.set())
+    try:
+        finished = run.done.wait(
+            None if deadline is None
+            else max(0.0, deadline - time.monotonic()))
+    except KeyboardInterrupt:
+        finished = True
+    finally:
+        run.done.set()
+        bus_listener.stop_listener(listener, transport)
+    if isinstance(run.error, BrokenPipeError):
+        # NOTE: as the Python documentation advises, so that the final
+        # flush of stdout does not fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if not finished and args.max_messages:
+        print('ERROR: %d of %d notifications received within %.1fs'
+              % (run.count, args.max_messages, args.timeout),
+              file=sys.stderr)
+        return FAILURE
+    return SUCCESS
+
+
+def main(argv=None):
+    """Entry point of nova-notifications."""
+    argv = sys.argv if argv is None else argv
+    CONF.register_cli_opt(command_opt)
+    logging.register_options(CONF)
+    # NOTE: stdout carries the notifications only.
+    CONF.set_default('use_stderr', True)
+    try:
+        config.parse_args(argv, configure_db=False, init_rpc=False)
+    except (cfg.Error, logging.LogConfigError) as error:
+        print('ERROR: %s' % error, file=sys.stderr)
+        return USAGE_ERROR
+    return listen(types.SimpleNamespace(**{
+        name: getattr(CONF.command, _DEST_PREFIX + name)
+        for name in _LISTEN_ARGUMENTS}))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

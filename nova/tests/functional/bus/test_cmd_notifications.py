@@ -1,0 +1,242 @@
+"""nova-notifications listen, a real process on the real broker.
+
+The tests start the console script, wait until it says it listens, make
+changes through the service runner and the API over HTTP, and read what it
+printed once it exits (``--max-messages``, bounded by ``--timeout``).
+"""
+
+import json
+import subprocess
+import threading
+import time
+
+import oslo_messaging as messaging
+from oslo_utils import uuidutils
+
+from nova.cmd import common
+import nova.conf
+from nova import service as nova_service
+from nova.tests.functional.bus import base
+
+CONF = nova.conf.CONF
+
+_START_TIMEOUT = 30
+_RUN_TIMEOUT = 30
+
+
+class ListenCommand(object):
+    """One ``nova-notifications listen`` process, on a queue of its own."""
+
+    def __init__(self, test, url, *args):
+        self.test = test
+        self.pool = 'nova-cli-%s' % uuidutils.generate_uuid(dashed=False)
+        command = common.console_script('nova-notifications') + [
+            '--config-file', '/dev/null', 'listen', '--transport-url', url,
+            '--pool', self.pool, '--timeout', str(_RUN_TIMEOUT)] + list(args)
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        test.addCleanup(self._kill)
+        self.stderr_lines = []
+        self._listening = threading.Event()
+        self._reader = threading.Thread(target=self._read_stderr,
+                                        daemon=True)
+        self._reader.start()
+        if not self._listening.wait(_START_TIMEOUT):
+            self._kill()
+            test.fail('nova-notifications did not start listening within '
+                      '%ss:\n%s' % (_START_TIMEOUT,
+                                    ''.join(self.stderr_lines)))
+
+    def _read_stderr(self):
+        for line in self.process.stderr:
+            self.stderr_lines.append(line)
+            if line.startswith('Listening on '):
+                self._listening.set()
+
+    def _kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+    def finish(self, exit_code=0):
+        """Wait for the process to exit; return its stdout lines."""
+        stdout = self.process.stdout.read()
+        self.process.wait(_RUN_TIMEOUT + 10)
+        self._reader.join(10)
+        stderr = ''.join(self.stderr_lines)
+        self.test.assertEqual(exit_code, self.process.returncode,
+                              'stdout:\n%s\nstderr:\n%s' % (stdout, stderr))
+        self.test.assertNotIn('Traceback', stderr)
+        self.stderr = stderr
+        return stdout.splitlines()
+
+
+class TestListen(base.BusTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.compute = nova_service.Service.create(
+            binary='nova-compute', host='host1', report_interval=3600)
+        self.addCleanup(self.compute.stop, timeout=5)
+
+    def listen(self, *args):
+        return ListenCommand(self, self.broker.transport_url, *args)
+
+    def _lifecycle(self):
+        """Create, disable with a reason, then delete the compute service."""
+        self.compute.start()
+        self.service = self.compute.service_ref
+        self.admin_api.put_service(self.service.uuid,
+                                   {'status': 'disabled',
+                                    'disabled_reason': 'test2'})
+        self.admin_api.delete_service(self.service.uuid)
+
+    def test_prints_each_notification_as_sent(self):
+        command = self.listen('--max-messages', '3')
+        self._lifecycle()
+        lines = command.finish()
+        received = [json.loads(line) for line in lines]
+        self.assertEqual(
+            ['service.create', 'service.update', 'service.delete'],
+            [message['event_type'] for message in received])
+        uuid = {'uuid': self.service.uuid}
+        self._verify_notification('service-create.json', uuid,
+                                  actual=received[0])
+        self._verify_notification(
+            'service-update.json', dict(uuid, report_count=0,
+                                        last_seen_up=None),
+            actual=received[1])
+        self._verify_notification(
+            'service-delete.json',
+            dict(uuid, report_count=0, last_seen_up=None, disabled=True,
+                 disabled_reason='test2'),
+            actual=received[2])
+        # NOTE: the same messages the test's own listener received.
+        self.assertEqual(self.listener.wait_for(3), received)
+        self.assertIn('Listening on rabbit://nova:***@127.0.0.1:%d/'
+                      % self.broker.port, command.stderr)
+        self.assertNotIn(self.broker.password, command.stderr)
+
+    def test_filters(self):
+        command = self.listen('--event-type', 'service.upd*',
+                              '--event-type', 'service.delete',
+                              '--publisher', 'nova-compute:host*',
+                              '--max-messages', '2')
+        self._lifecycle()
+        self.assertEqual(
+            ['service.update', 'service.delete'],
+            [json.loads(line)['event_type'] for line in command.finish()])
+
+    def test_publisher_filter_excludes(self):
+        command = self.listen('--publisher', 'nova-api:*',
+                              '--max-messages', '1', '--timeout', '3')
+        self._lifecycle()
+        self.listener.wait_for(3)
+        self.assertEqual([], command.finish(exit_code=1))
+        self.assertIn('0 of 1 notifications received within 3.0s',
+                      command.stderr)
+
+    def test_table_format(self):
+        command = self.listen('--format', 'table', '--max-messages', '3')
+        self._lifecycle()
+        header, *rows = command.finish()
+        self.assertEqual(['timestamp', 'event_type', 'publisher_id', 'uuid',
+                          'host', 'binary', 'status', 'forced_down'],
+                         header.split())
+        self.assertEqual(
+            [['service.create', 'enabled'], ['service.update', 'disabled'],
+             ['service.delete', 'disabled']],
+            [[row.split()[2], row.split()[7]] for row in rows])
+        for row in rows:
+            self.assertIn(self.service.uuid, row)
+
+    def test_services_table(self):
+        command = self.listen('--services', '--format', 'json',
+                              '--max-messages', '5')
+        self.compute.start()
+        other = nova_service.Service.create(binary='nova-compute',
+                                            host='host2',
+                                            report_interval=3600)
+        other.start()
+        self.addCleanup(other.stop, timeout=5)
+        first, second = self.compute.service_ref, other.service_ref
+        self.admin_api.put_service(first.uuid, {'forced_down': True})
+        self.admin_api.put_service(second.uuid, {'status': 'disabled',
+                                                 'disabled_reason': 'x'})
+        self.admin_api.delete_service(first.uuid)
+        lines = [json.loads(line) for line in command.finish()]
+        self.assertEqual(['added', 'added', 'updated', 'updated', 'removed'],
+                         [line['outcome'] for line in lines])
+        self.assertEqual(
+            [(first.uuid, 'host1', 'enabled', True)],
+            [(s['uuid'], s['host'], s['status'], s['forced_down'])
+             for s in lines[2]['services'] if s['host'] == 'host1'])
+        final = lines[-1]['services']
+        self.assertEqual(
+            [(second.uuid, 'host2', 'nova-compute', 'disabled', 'x', False,
+              'service.update')],
+            [(s['uuid'], s['host'], s['binary'], s['status'],
+              s['disabled_reason'], s['forced_down'], s['last_event'])
+             for s in final])
+
+    def _replay(self, message):
+        """Send ``message`` again, as is: a redelivery, same message_id."""
+        transport = messaging.get_notification_transport(
+            CONF, url=self.broker.transport_url)
+        self.addCleanup(transport.cleanup)
+        transport._send_notification(
+            messaging.Target(topic='versioned_notifications.info'), {},
+            message, version=2.0, retry=0)
+
+    def test_services_table_survives_duplicates_and_late_updates(self):
+        command = self.listen('--services', '--format', 'json',
+                              '--max-messages', '5')
+        self.compute.start()
+        service = self.compute.service_ref
+        self.admin_api.put_service(service.uuid, {'status': 'disabled'})
+        create, update = self.listener.wait_for(2)
+        self._replay(create)
+        self.admin_api.delete_service(service.uuid)
+        self.listener.wait_for(4)
+        # NOTE: an update sent before the delete, arriving after it.
+        late = dict(update, message_id=uuidutils.generate_uuid())
+        self._replay(late)
+        lines = [json.loads(line) for line in command.finish()]
+        self.assertEqual(
+            ['added', 'updated', 'duplicate', 'removed', 'after-delete'],
+            [line['outcome'] for line in lines])
+        self.assertEqual([], lines[-1]['services'])
+
+    def test_services_table_format(self):
+        command = self.listen('--services', '--format', 'table',
+                              '--max-messages', '2')
+        self.compute.start()
+        service = self.compute.service_ref
+        self.admin_api.put_service(service.uuid, {'status': 'disabled',
+                                                  'disabled_reason': 'x'})
+        output = '\n'.join(command.finish())
+        self.assertIn('service.create', output)
+        self.assertIn(': added', output)
+        self.assertIn(': updated', output)
+        last_table = output.rsplit(': updated', 1)[1]
+        self.assertIn(service.uuid, last_table)
+        self.assertIn('disabled', last_table)
+        # NOTE: stdout is no terminal: the table is not redrawn in place.
+        self.assertNotIn('\033[', output)
+
+    def test_unreachable_bus_times_out(self):
+        started = time.monotonic()
+        process = subprocess.run(
+            common.console_script('nova-notifications') + [
+                '--config-file', '/dev/null', 'listen', '--transport-url',
+                'rabbit://nova:hidden-secret@127.0.0.1:1/', '--timeout',
+                '2'],
+            capture_output=True, text=True, timeout=_RUN_TIMEOUT)
+        self.assertLess(time.monotonic() - started, _RUN_TIMEOUT)
+        self.assertEqual(1, process.returncode, process.stderr)
+        self.assertIn('could not reach the message bus at '
+                      'rabbit://nova:***@127.0.0.1:1/ within 2.0s',
+                      process.stderr)
+        self.assertNotIn('hidden-secret', process.stderr)
+        self.assertEqual('', process.stdout)
