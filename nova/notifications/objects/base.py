@@ -5,6 +5,7 @@ whose type is a ``NotificationPayloadBase`` subclass. Both are versioned
 objects; the payload's primitive is what consumers receive.
 """
 
+from oslo_versionedobjects import base as ovoo_base
 from oslo_versionedobjects import exception as ovo_exception
 
 from nova import exception
@@ -46,6 +47,29 @@ class NotificationObject(base.NovaObject):
                 if value is not None and value.obj_what_changed():
                     changes.add(name)
         return changes
+
+    def obj_attr_is_set(self, attrname):
+        """Whether ``attrname`` has a value; AttributeError if no field."""
+        # NOTE: the base class rebuilds the list of field names on every
+        # call, which serialization makes once per field.
+        if attrname in self.fields:
+            return hasattr(self, ovoo_base._get_attrname(attrname))
+        return super().obj_attr_is_set(attrname)
+
+    def obj_reset_changes(self, fields=None, recursive=False):
+        """Forget the changes of ``fields`` (all by default).
+
+        As the base class does, but a recursive reset descends only into
+        object fields, the only ones that can hold changes of their own.
+        """
+        if recursive:
+            for name in self._object_field_names():
+                if ((fields is None or name in fields) and
+                        self.obj_attr_is_set(name)):
+                    value = getattr(self, name)
+                    if value is not None:
+                        value.obj_reset_changes(recursive=True)
+        super().obj_reset_changes(fields=fields, recursive=False)
 
 
 @base.NovaObjectRegistry.register_notification
