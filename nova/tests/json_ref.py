@@ -43,6 +43,50 @@ def resolve_refs(obj, base_path):
     return _merge(referred, resolved)
 
 
+def _overrides(obj, base):
+    """Return what to write beside a ``$ref`` to ``base`` to get ``obj``.
+
+    None when ``obj`` lacks a key of ``base``, which no override can say.
+    """
+    if set(base) - set(obj):
+        return None
+    overrides = {}
+    for key, value in obj.items():
+        if key not in base:
+            overrides[key] = value
+        elif value != base[key]:
+            if isinstance(value, dict) and isinstance(base[key], dict):
+                nested = _overrides(value, base[key])
+                if nested is None:
+                    return None
+                overrides[key] = nested
+            else:
+                overrides[key] = value
+    return overrides
+
+
+def keep_refs(obj, raw, base_path):
+    """Return ``obj`` written with the ``$ref`` keys of ``raw`` kept.
+
+    ``raw`` is a sample as written, ``obj`` a resolved document of the same
+    shape: where ``raw`` refers to a file, the result refers to it too and
+    states only what differs from it, as a sample author would.
+    """
+    if not isinstance(obj, dict) or not isinstance(raw, dict):
+        return obj
+    if '$ref' in raw:
+        ref_file = raw['$ref'].partition('#')[0]
+        path = os.path.join(base_path, ref_file)
+        with open(path) as f:
+            referred = resolve_refs(json.load(f), os.path.dirname(path))
+        overrides = _overrides(obj, referred)
+        if overrides is not None:
+            return dict({'$ref': raw['$ref']}, **overrides)
+        return obj
+    return {key: keep_refs(value, raw.get(key), base_path)
+            for key, value in obj.items()}
+
+
 def load_sample(path):
     """Load a sample file and resolve its references."""
     with open(path) as f:

@@ -83,8 +83,8 @@ class NotificationSampleTestBase(test.TestCase):
         """Write ``actual`` in the sample's terms, ready to replace it.
 
         Replaced fields and the envelope's made-up values get the sample's
-        values back, so the file differs from the sample only where the
-        code changed.
+        values back and the sample's ``$ref`` are kept, so the file differs
+        from the sample only where the code changed.
         """
         sample = self._load_sample(sample_file_name)
         shaped = copy.deepcopy(actual)
@@ -96,6 +96,9 @@ class NotificationSampleTestBase(test.TestCase):
         for key in ('message_id', 'timestamp'):
             if key in sample and key in shaped:
                 shaped[key] = sample[key]
+        with open(self.sample_path(sample_file_name)) as f:
+            raw_sample = json.load(f)
+        shaped = json_ref.keep_refs(shaped, raw_sample, SAMPLES_DIR)
         os.makedirs(ACTUAL_DIR, exist_ok=True)
         path = os.path.join(ACTUAL_DIR, sample_file_name)
         with open(path, 'w') as f:
