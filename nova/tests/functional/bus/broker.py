@@ -317,7 +317,10 @@ class RabbitMQFixture(fixtures.Fixture):
     makes that an error.
     """
 
-    def _setUp(self):
+    def setUp(self):
+        # NOTE: not _setUp: fixtures turns any exception raised there into a
+        # SetupError, and a skip must stay a skip.
+        super().setUp()
         reason = missing_reason()
         if reason:
             if _required():

@@ -1,0 +1,104 @@
+"""The private broker of the bus tests: loopback only, skip or fail, reaped.
+
+The skip and the reaper are checked without booting a broker; the loopback
+check uses the process's shared broker.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import fixtures
+import testtools
+
+from nova.tests.functional.bus import broker
+
+
+def _external_address():
+    """Return an IPv4 address of this host other than loopback, or None."""
+    candidates = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            # NOTE: connecting a UDP socket sends nothing; it only picks the
+            # address of the route out (to a documentation network).
+            sock.connect(('198.51.100.1', 9))
+            candidates.append(sock.getsockname()[0])
+        except OSError:
+            pass
+    try:
+        candidates.extend(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    for address in candidates:
+        if not address.startswith('127.') and address != '0.0.0.0':
+            return address
+    return None
+
+
+class TestWithoutRabbitMQ(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova.tests.functional.bus.broker.SCRIPTS_DIR',
+            self.useFixture(fixtures.TempDir()).path))
+
+    def test_skipped_loudly(self):
+        self.useFixture(fixtures.EnvironmentVariable(broker.REQUIRE_ENV))
+        stderr = self.useFixture(fixtures.StringStream('stderr')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+        error = self.assertRaises(self.skipException, self.useFixture,
+                                  broker.RabbitMQFixture())
+        self.assertIn('RabbitMQ is not installed', str(error))
+        self.assertIn('did NOT run', str(error))
+        stderr.seek(0)
+        self.assertIn('WARNING: RabbitMQ is not installed', stderr.read())
+
+    def test_required_fails(self):
+        self.useFixture(fixtures.EnvironmentVariable(broker.REQUIRE_ENV,
+                                                     '1'))
+        error = self.assertRaises(broker.BrokerUnavailable, self.useFixture,
+                                  broker.RabbitMQFixture())
+        self.assertIn('NOVA_REQUIRE_RABBITMQ=1 requires it', str(error))
+
+    def test_start_refuses(self):
+        self.assertRaises(broker.BrokerUnavailable,
+                          broker.RabbitMQBroker().start)
+
+
+class TestReaper(testtools.TestCase):
+
+    def test_processes_die_with_their_owner(self):
+        victim = subprocess.Popen([sys.executable, '-c',
+                                   'import time; time.sleep(60)'])
+        self.addCleanup(victim.wait)
+        self.addCleanup(lambda: victim.poll() is None and victim.kill())
+        owner = subprocess.run(
+            [sys.executable, '-c', textwrap.dedent('''
+                import os, sys
+                from nova.tests.functional.bus import broker
+                broker._start_reaper([%d])
+                os._exit(0)  # no atexit, no cleanup: a crash
+            ''' % victim.pid)], timeout=30)
+        self.assertEqual(0, owner.returncode)
+        self.assertEqual(-9, victim.wait(timeout=10))
+
+
+class TestLoopbackOnly(testtools.TestCase):
+
+    def test_nothing_listens_beyond_loopback(self):
+        address = _external_address()
+        if address is None:
+            self.skipTest('this host has no address beyond loopback')
+        running = self.useFixture(broker.RabbitMQFixture()).broker
+        for port in (running.port, running.dist_port, running.epmd_port):
+            with socket.create_connection(('127.0.0.1', port), timeout=5):
+                pass
+            self.assertRaises(OSError, socket.create_connection,
+                              (address, port), timeout=5)
+        self.assertTrue(os.path.isdir(running.base_dir))
+        self.assertTrue(running.base_dir.startswith(
+            os.path.realpath(tempfile.gettempdir())))
