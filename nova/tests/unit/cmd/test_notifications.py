@@ -1,0 +1,155 @@
+"""nova-notifications: its parser, what it prints, when it stops.
+
+The listening itself is tested against a real broker in
+nova/tests/functional/bus/test_cmd_notifications.py.
+"""
+
+import io
+import json
+import types
+
+import fixtures
+from oslo_config import cfg
+import testtools
+
+from nova.cmd import notifications as cmd
+from nova.notifications import listener
+
+UUID = 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73'
+
+
+def envelope(event_type='service.update', message_id='m1', disabled=True):
+    return listener.envelope(
+        'info', 'nova-compute:host1', event_type,
+        {'nova_object.name': 'ServiceStatusPayload',
+         'nova_object.namespace': 'nova', 'nova_object.version': '1.1',
+         'nova_object.data': {'uuid': UUID, 'host': 'host1',
+                              'binary': 'nova-compute', 'disabled': disabled,
+                              'disabled_reason': None, 'forced_down': False,
+                              'report_count': 1}},
+        {'message_id': message_id,
+         'timestamp': '2026-01-01 00:00:01.000000'})
+
+
+def options(**kwargs):
+    values = dict(transport_url=None, format='json', event_type=[],
+                  publisher=[], services=False, max_messages=None,
+                  timeout=None, pool=None)
+    values.update(kwargs)
+    return types.SimpleNamespace(**values)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+class TestParser(testtools.TestCase):
+
+    def parse(self, *argv):
+        conf = cfg.ConfigOpts()
+        conf.register_cli_opt(cmd.command_opt)
+        conf(['listen'] + list(argv), default_config_files=[])
+        return conf.command
+
+    def test_defaults(self):
+        command = self.parse()
+        self.assertEqual('json', command.listen_format)
+        self.assertEqual([], command.listen_event_type)
+        self.assertIsNone(command.listen_max_messages)
+        self.assertFalse(command.listen_services)
+
+    def test_repeatable_filters(self):
+        command = self.parse('--event-type', 'a.*', '--event-type', 'b',
+                             '--publisher', 'nova-*', '--max-messages', '3',
+                             '--timeout', '1.5', '--services')
+        self.assertEqual(['a.*', 'b'], command.listen_event_type)
+        self.assertEqual(['nova-*'], command.listen_publisher)
+        self.assertEqual(3, command.listen_max_messages)
+        self.assertEqual(1.5, command.listen_timeout)
+        self.assertTrue(command.listen_services)
+
+    def test_bad_numbers_are_usage_errors(self):
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', io.StringIO()))
+        for argv in (['--max-messages', '0'], ['--max-messages', 'x'],
+                     ['--timeout', '0'], ['--timeout', '-1'],
+                     ['--format', 'xml']):
+            error = self.assertRaises(SystemExit, self.parse, *argv)
+            self.assertEqual(2, error.code)
+
+
+class TestPrinter(testtools.TestCase):
+
+    def test_json_lines(self):
+        out = io.StringIO()
+        printer = cmd.Printer(options(), out)
+        self.assertTrue(printer.handle(envelope()))
+        self.assertEqual(envelope(), json.loads(out.getvalue()))
+
+    def test_filtered_out(self):
+        out = io.StringIO()
+        printer = cmd.Printer(options(event_type=['service.create']), out)
+        self.assertFalse(printer.handle(envelope()))
+        self.assertEqual('', out.getvalue())
+
+    def test_table_has_one_header(self):
+        out = io.StringIO()
+        printer = cmd.Printer(options(format='table'), out)
+        printer.handle(envelope(message_id='m1'))
+        printer.handle(envelope(message_id='m2'))
+        header, first, second = out.getvalue().splitlines()
+        self.assertTrue(header.startswith('timestamp'))
+        self.assertIn(UUID, first)
+        self.assertIn(UUID, second)
+
+    def test_services_json_reports_each_outcome(self):
+        out = io.StringIO()
+        printer = cmd.Printer(options(services=True), out)
+        printer.handle(envelope(message_id='m1'))
+        printer.handle(envelope(message_id='m1'))
+        printer.handle(envelope(event_type='compute.instance.create'))
+        first, second = [json.loads(line)
+                         for line in out.getvalue().splitlines()]
+        self.assertEqual(('added', 'duplicate'),
+                         (first['outcome'], second['outcome']))
+        self.assertEqual([UUID], [s['uuid'] for s in second['services']])
+
+    def test_services_table_redrawn_on_a_terminal_only_on_change(self):
+        out = Terminal()
+        printer = cmd.Printer(options(services=True, format='table'), out)
+        printer.handle(envelope(message_id='m1'))
+        printer.handle(envelope(message_id='m1'))
+        text = out.getvalue()
+        self.assertEqual(1, text.count(cmd._CLEAR_SCREEN))
+        self.assertIn('m1: added', text)
+        self.assertIn('m1: duplicate', text)
+        self.assertEqual(1, text.count('last_event'))
+
+
+class TestRun(testtools.TestCase):
+
+    def test_done_after_max_messages(self):
+        run = cmd.Run(cmd.Printer(options(), io.StringIO()), 2)
+        run.receive(envelope(message_id='m1'))
+        self.assertFalse(run.done.is_set())
+        run.receive(envelope(message_id='m2'))
+        self.assertTrue(run.done.is_set())
+        run.receive(envelope(message_id='m3'))
+        self.assertEqual(2, run.count)
+
+    def test_filtered_out_do_not_count(self):
+        printer = cmd.Printer(options(publisher=['nova-api:*']),
+                              io.StringIO())
+        run = cmd.Run(printer, 1)
+        run.receive(envelope())
+        self.assertEqual(0, run.count)
+        self.assertFalse(run.done.is_set())
+
+    def test_broken_pipe_ends_the_run(self):
+        class Closed(io.StringIO):
+            def write(self, text):
+                raise BrokenPipeError()
+        run = cmd.Run(cmd.Printer(options(), Closed()), None)
+        run.receive(envelope())
+        self.assertTrue(run.done.is_set())
+        self.assertIsInstance(run.error, BrokenPipeError)

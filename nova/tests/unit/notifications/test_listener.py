@@ -1,0 +1,35 @@
+"""A listener endpoint puts each notification back together as sent."""
+
+import testtools
+
+from nova.notifications import listener
+
+METADATA = {'message_id': 'm1', 'timestamp': '2026-01-01 00:00:01.000000'}
+
+
+class TestEnvelope(testtools.TestCase):
+
+    def test_as_sent(self):
+        self.assertEqual(
+            {'message_id': 'm1', 'publisher_id': 'nova-compute:host1',
+             'event_type': 'service.update', 'priority': 'INFO',
+             'payload': {'a': 1},
+             'timestamp': '2026-01-01 00:00:01.000000'},
+            listener.envelope('info', 'nova-compute:host1',
+                              'service.update', {'a': 1}, METADATA))
+
+    def test_key_order_is_the_samples(self):
+        self.assertEqual(
+            ['message_id', 'publisher_id', 'event_type', 'priority',
+             'payload', 'timestamp'],
+            list(listener.envelope('info', 'p', 'e', {}, {})))
+
+    def test_every_priority(self):
+        received = []
+        endpoint = listener.EnvelopeEndpoint(received.append)
+        priorities = ('audit', 'debug', 'info', 'warn', 'error', 'critical',
+                      'sample')
+        for priority in priorities:
+            getattr(endpoint, priority)({}, 'p', 'e', {}, METADATA)
+        self.assertEqual([priority.upper() for priority in priorities],
+                         [envelope['priority'] for envelope in received])
