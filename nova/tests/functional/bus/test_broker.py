@@ -65,8 +65,9 @@ class TestWithoutRabbitMQ(testtools.TestCase):
         self.assertIn('NOVA_REQUIRE_RABBITMQ=1 requires it', str(error))
 
     def test_start_refuses(self):
-        self.assertRaises(broker.BrokerUnavailable,
-                          broker.RabbitMQBroker().start)
+        unavailable = broker.RabbitMQBroker()
+        self.addCleanup(unavailable.destroy)
+        self.assertRaises(broker.BrokerUnavailable, unavailable.start)
 
 
 class TestReaper(testtools.TestCase):
