@@ -1,7 +1,8 @@
 """Print 'tests: N passed, M failed, K skipped' from a stestr repository.
 
 Every run recorded in the repository (one per tox env in a CI run) counts;
-each test's final status is taken from the subunit v2 streams.
+each test's final status is read from the run's subunit stream (stestr's
+file repository keeps version 1 streams; version 2 is read too).
 """
 
 import os
@@ -12,6 +13,7 @@ import testtools
 
 _PASSED = ('success', 'xfail')
 _FAILED = ('fail', 'uxsuccess')
+_SUBUNIT_V2_SIGNATURE = b'\xb3'
 
 
 def count(repository):
@@ -25,8 +27,12 @@ def count(repository):
         with open(os.path.join(repository, run), 'rb') as stream:
             result = testtools.StreamToDict(record)
             result.startTestRun()
-            subunit.ByteStreamToStreamResult(
-                stream, non_subunit_name='stdout').run(result)
+            if stream.peek(1)[:1] == _SUBUNIT_V2_SIGNATURE:
+                subunit.ByteStreamToStreamResult(
+                    stream, non_subunit_name='stdout').run(result)
+            else:
+                subunit.ProtocolTestCase(stream).run(
+                    testtools.ExtendedToStreamDecorator(result))
             result.stopTestRun()
     values = list(statuses.values())
     return (sum(v in _PASSED for v in values),
@@ -37,6 +43,6 @@ def count(repository):
 if __name__ == '__main__':
     passed, failed, skipped = count(sys.argv[1] if len(sys.argv) > 1
                                     else '.stestr')
-    print('tests: %d passed, %d failed, %d skipped' % (passed, failed,
-                                                         skipped))
+    print('tests: %d passed, %d failed, %d skipped'
+          % (passed, failed, skipped))
     sys.exit(1 if failed or not passed else 0)
