@@ -11,90 +11,27 @@ included, must match its sample.
 import threading
 
 from nova import objects
-from nova import service as nova_service
 from nova.tests.functional.bus import base
+from nova.tests.functional.notification_sample_tests import test_service
 
 
-class TestServiceNotificationsOnTheBus(base.BusTestCase):
+class TestServiceNotificationsOnTheBus(
+        test_service.ServiceNotificationScenarios, base.BusTestCase):
+    """The sample scenarios, received from RabbitMQ by a real listener."""
 
     def setUp(self):
         super().setUp()
-        # NOTE: heartbeats are driven by the tests through report_state, so
-        # the background one never fires during a test.
-        self.compute = nova_service.Service.create(
-            binary='nova-compute', host='host1', report_interval=3600)
-        self.addCleanup(self.compute.stop, timeout=5)
+        self._set_up_compute()
+        self._seen = 0
 
-    def _start_compute(self, **initial_state):
-        """Start the compute service and beat once.
+    def _forget(self, sent):
+        self._seen = len(self.listener.wait_for(self._seen + sent))
 
-        Returns how many notifications that sent.
-        """
-        self.compute.start()
-        self.service = self.compute.service_ref
-        self.compute.report_state()
-        if initial_state:
-            self.admin_api.put_service(self.service.uuid, initial_state)
-        return 2 if initial_state else 1
+    def _received(self, count):
+        return self.listener.wait_for(self._seen + count)[self._seen:]
 
-    def _verify_update(self, body, initial_state=None, **replacements):
-        sent = self._start_compute(**(initial_state or {}))
-        self.admin_api.put_service(self.service.uuid, body)
-        received = self.listener.wait_for(sent + 1)
-        self.assertEqual(sent + 1, len(received))
-        self._verify_notification(
-            'service-update.json',
-            replacements=dict(replacements, uuid=self.service.uuid,
-                              last_seen_up=self.ANY),
-            actual=received[-1])
-
-    def test_service_create(self):
-        self.compute.start()
-        received = self.listener.wait_for(1)
-        self._verify_notification(
-            'service-create.json',
-            replacements={'uuid': self.compute.service_ref.uuid},
-            actual=received[0])
-
-    def test_service_disabled(self):
-        self._verify_update({'status': 'disabled'}, disabled_reason=None)
-
-    def test_service_disabled_with_reason(self):
-        self._verify_update({'status': 'disabled',
-                             'disabled_reason': 'test2'})
-
-    def test_service_enabled(self):
-        self._verify_update(
-            {'status': 'enabled'},
-            initial_state={'status': 'disabled', 'disabled_reason': 'test2'},
-            disabled=False, disabled_reason=None)
-
-    def test_service_forced_down(self):
-        self._verify_update({'forced_down': True}, disabled=False,
-                            disabled_reason=None, forced_down=True)
-
-    def test_service_unforced(self):
-        self._verify_update({'forced_down': False},
-                            initial_state={'forced_down': True},
-                            disabled=False, disabled_reason=None)
-
-    def test_heartbeat_and_version_send_nothing(self):
-        self._start_compute()
-        self.listener.wait_for(1)
-        self.compute.report_state()
-        self.service.version += 1
-        self.service.save()
-        self.listener.assert_nothing_more(1)
-
-    def test_service_delete(self):
-        sent = self._start_compute()
-        self.admin_api.delete_service(self.service.uuid)
-        received = self.listener.wait_for(sent + 1)
-        self._verify_notification(
-            'service-delete.json',
-            replacements={'uuid': self.service.uuid,
-                          'last_seen_up': self.ANY},
-            actual=received[-1])
+    def _assert_nothing_more(self):
+        self.listener.assert_nothing_more(self._seen)
 
 
 class TestOrderOnTheBus(base.BusTestCase):

@@ -11,21 +11,28 @@ from nova.tests.functional.notification_sample_tests import (
     notification_sample_base)
 
 
-class TestServiceNotificationSample(
-        notification_sample_base.NotificationSampleTestBase):
+class ServiceNotificationScenarios(object):
+    """The service sample scenarios, whatever carries the notifications.
 
-    def setUp(self):
-        super().setUp()
+    A test class mixes this in before a ``NotificationSampleTestBase``,
+    calls ``_set_up_compute`` from ``setUp`` once ``self.admin_api`` is an
+    API client, and says how notifications are received:
+
+    * ``_forget(sent)``: forget the ``sent`` notifications sent so far;
+    * ``_received(count)``: the notifications sent since, once ``count``
+      arrived (bounded wait);
+    * ``_assert_nothing_more()``: nothing was sent since.
+    """
+
+    def _set_up_compute(self):
         # NOTE: heartbeats are driven by the tests through report_state, so
         # the background one never fires during a test.
         self.compute = nova_service.Service.create(
             binary='nova-compute', host='host1', report_interval=3600)
         self.addCleanup(self.compute.stop, timeout=5)
-        self.admin_api = self.useFixture(
-            api_fixtures.APIServerFixture()).admin_api
 
     def _start_compute(self, **initial_state):
-        """Start the compute service, beat once, then forget what it sent.
+        """Start the compute service, beat once, forget what it sent.
 
         ``initial_state`` is a PUT body applied through the API first.
         """
@@ -34,22 +41,29 @@ class TestServiceNotificationSample(
         self.compute.report_state()
         if initial_state:
             self.admin_api.put_service(self.service.uuid, initial_state)
-        self.notifier.reset()
+        self._forget(2 if initial_state else 1)
+
+    def _only_notification(self):
+        received = self._received(1)
+        self.assertEqual(1, len(received),
+                         [n['event_type'] for n in received])
+        return received[0]
 
     def _verify_update(self, body, initial_state=None, **replacements):
         self._start_compute(**(initial_state or {}))
         self.admin_api.put_service(self.service.uuid, body)
-        self.notifier.wait_for_versioned_notifications(1)
         self._verify_notification(
             'service-update.json',
             replacements=dict(replacements, uuid=self.service.uuid,
-                              last_seen_up=self.ANY))
+                              last_seen_up=self.ANY),
+            actual=self._only_notification())
 
     def test_service_create(self):
         self.compute.start()
         self._verify_notification(
             'service-create.json',
-            replacements={'uuid': self.compute.service_ref.uuid})
+            replacements={'uuid': self.compute.service_ref.uuid},
+            actual=self._only_notification())
 
     def test_service_disabled(self):
         self._verify_update({'status': 'disabled'}, disabled_reason=None)
@@ -79,13 +93,35 @@ class TestServiceNotificationSample(
         self.service.version += 1
         self.service.save()
         self.assertEqual(2, self.service.report_count)
-        self.assertEqual([], self.notifier.versioned_notifications)
+        self._assert_nothing_more()
 
     def test_service_delete(self):
         self._start_compute()
         self.admin_api.delete_service(self.service.uuid)
-        self.notifier.wait_for_versioned_notifications(1)
         self._verify_notification(
             'service-delete.json',
             replacements={'uuid': self.service.uuid,
-                          'last_seen_up': self.ANY})
+                          'last_seen_up': self.ANY},
+            actual=self._only_notification())
+
+
+class TestServiceNotificationSample(
+        ServiceNotificationScenarios,
+        notification_sample_base.NotificationSampleTestBase):
+    """The scenarios on oslo.messaging's in-process test driver."""
+
+    def setUp(self):
+        super().setUp()
+        self.admin_api = self.useFixture(
+            api_fixtures.APIServerFixture()).admin_api
+        self._set_up_compute()
+
+    def _forget(self, sent):
+        self.assertEqual(sent, len(self.notifier.versioned_notifications))
+        self.notifier.reset()
+
+    def _received(self, count):
+        return self.notifier.wait_for_versioned_notifications(count)
+
+    def _assert_nothing_more(self):
+        self.assertEqual([], self.notifier.versioned_notifications)
