@@ -176,6 +176,20 @@ def unexpected_fault(ex):
     return Fault(webob.exc.HTTPInternalServerError(explanation=msg))
 
 
+def fault_for_request(req, ex):
+    """Return the fault answering ``req`` that raised ``ex``.
+
+    An unexpected error is logged with its traceback and answered with a
+    500 that reveals nothing of it.
+    """
+    fault = fault_from_exception(ex)
+    if fault is None:
+        LOG.exception('Unexpected error handling %(method)s %(path)s',
+                      {'method': req.method, 'path': req.path})
+        fault = unexpected_fault(ex)
+    return fault
+
+
 def response(code):
     """Set the status an action answers with when it succeeds."""
     def decorator(func):
@@ -205,13 +219,7 @@ class Resource(object):
         try:
             return self._process(req)
         except Exception as ex:
-            fault = fault_from_exception(ex)
-            if fault is None:
-                LOG.exception('Unexpected error handling %(method)s '
-                              '%(path)s', {'method': req.method,
-                                           'path': req.path})
-                fault = unexpected_fault(ex)
-            return fault
+            return fault_for_request(req, ex)
 
     def _process(self, req):
         try:
@@ -305,13 +313,7 @@ class FaultWrapper(object):
         try:
             return req.get_response(self.application)
         except Exception as ex:
-            fault = fault_from_exception(ex)
-            if fault is None:
-                LOG.exception('Unexpected error handling %(method)s '
-                              '%(path)s', {'method': req.method,
-                                           'path': req.path})
-                fault = unexpected_fault(ex)
-            return fault
+            return fault_for_request(req, ex)
 
 
 def json_fault(http_class, message, **kwargs):
