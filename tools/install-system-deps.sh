@@ -14,6 +14,9 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -q
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-# NOTE: Debian starts the system broker on installation where systemd runs;
-# the tests never use it, so it is stopped to keep the machine's ports free.
-$sudo systemctl disable --now rabbitmq-server >/dev/null 2>&1 || true
+# NOTE: Debian starts the system broker on installation where an init system
+# runs; the tests never use it (they start private ones bound to loopback),
+# so it is stopped to keep the machine's ports free and nothing listening
+# beyond 127.0.0.1.
+$sudo systemctl disable --now rabbitmq-server >/dev/null 2>&1 ||
+    $sudo service rabbitmq-server stop >/dev/null 2>&1 || true
