@@ -1,5 +1,6 @@
 """Fixtures giving each test its own configuration, database and notifier."""
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -26,8 +27,11 @@ def _migrated_template():
     global _TEMPLATE_DB
     with _TEMPLATE_LOCK:
         if _TEMPLATE_DB is None:
-            path = os.path.join(tempfile.mkdtemp(prefix='nova-template-db-'),
-                                'nova.sqlite')
+            template_dir = tempfile.mkdtemp(prefix='nova-template-db-')
+            # NOTE: shared by every test of the process, so it goes when
+            # the process does.
+            atexit.register(shutil.rmtree, template_dir, ignore_errors=True)
+            path = os.path.join(template_dir, 'nova.sqlite')
             manager = enginefacade.transaction_context()
             manager.configure(connection='sqlite:///%s' % path)
             engine = manager.writer.get_engine()
