@@ -43,7 +43,7 @@ class SilentNotification(notification.NotificationBase):
     }
 
 
-@notification.notification_sample('service-update.json')
+@notification.notification_sample("service-update.json")
 @_unregistered
 class CopycatNotification(notification.NotificationBase):
     # Version 1.0: Initial version
@@ -54,7 +54,7 @@ class CopycatNotification(notification.NotificationBase):
     }
 
 
-@notification.notification_sample('service-gone.json')
+@notification.notification_sample("service-gone.json")
 @_unregistered
 class MissingSampleNotification(notification.NotificationBase):
     # Version 1.0: Initial version

@@ -230,8 +230,8 @@ class TestSampleChecksCatchProblems(testtools.TestCase):
         shutil.copy(os.path.join(self.samples_dir, 'service-create.json'),
                     os.path.join(self.samples_dir, 'orphan.json'))
 
-        @notification_base.notification_sample('service-create.json')
-        @notification_base.notification_sample('missing.json')
+        @notification_base.notification_sample("service-create.json")
+        @notification_base.notification_sample("missing.json")
         @base.NovaObjectRegistry.register_if(False)
         class CopyNotification(notification_base.NotificationBase):
             VERSION = '1.0'

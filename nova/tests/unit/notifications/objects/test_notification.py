@@ -323,19 +323,19 @@ class TestNotificationSample(test.TestCase):
     USES_DB = False
 
     def test_samples_in_decoration_order(self):
-        @notification.notification_sample('b.json')
-        @notification.notification_sample('a.json')
+        @notification.notification_sample("b.json")
+        @notification.notification_sample("a.json")
         class Parent(notification.NotificationBase):
             pass
 
         self.assertEqual(['a.json', 'b.json'], Parent.samples)
 
     def test_subclass_gets_its_own_list(self):
-        @notification.notification_sample('parent.json')
+        @notification.notification_sample("parent.json")
         class Parent(notification.NotificationBase):
             pass
 
-        @notification.notification_sample('child.json')
+        @notification.notification_sample("child.json")
         class Child(Parent):
             pass
 
@@ -346,5 +346,5 @@ class TestNotificationSample(test.TestCase):
         class Plain(notification.NotificationBase):
             pass
 
-        self.assertIs(Plain, notification.notification_sample('x.json')(
+        self.assertIs(Plain, notification.notification_sample("x.json")(
             Plain))
