@@ -28,6 +28,8 @@ class APIServerFixture(fixtures.Fixture):
     before ``setUp`` returns, so requests can be sent at once.
     """
 
+    _POLL_INTERVAL = 0.02
+
     def __init__(self, conf=CONF, auth_strategy='noauth2', threads=4,
                  stop_timeout=10.0):
         super().__init__()
@@ -50,7 +52,8 @@ class APIServerFixture(fixtures.Fixture):
         app = compute_wsgi.build_application(self.conf)
         self.server = api_cmd.create_server(app, '127.0.0.1', 0,
                                             conf=self.conf)
-        self.thread = threading.Thread(target=self.server.run,
+        self._stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve,
                                        name='nova-api-fixture', daemon=True)
         self.thread.start()
         self.addCleanup(self._stop)
@@ -62,13 +65,22 @@ class APIServerFixture(fixtures.Fixture):
         self.api = client.TestOpenStackClient(self.api_url,
                                               token='demo:demo')
 
+    def _serve(self):
+        # NOTE: the loop checks for the end between short polls, so that
+        # stopping needs no file descriptor shared with another thread: the
+        # server's own wake-up pipe, written to by one thread while this one
+        # closes it, made an unrelated descriptor vanish now and then.
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=self._POLL_INTERVAL, map=self.server._map,
+                           count=1)
+        wasyncore.close_all(self.server._map)
+
     def _stop(self):
-        # NOTE: the socket map belongs to the server thread; closing it
-        # from there (through the trigger) ends its loop cleanly.
-        self.server.trigger.pull_trigger(
-            lambda: wasyncore.close_all(self.server._map))
-        self.thread.join(self.stop_timeout)
+        # NOTE: every request has been answered by now; the workers go
+        # first, so that none wakes a loop that is gone.
         self.server.task_dispatcher.shutdown(timeout=self.stop_timeout)
+        self._stopping.set()
+        self.thread.join(self.stop_timeout)
         if self.thread.is_alive():
             raise AssertionError('nova-api fixture thread did not stop '
                                  'within %.1fs' % self.stop_timeout)
