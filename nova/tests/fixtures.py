@@ -55,6 +55,19 @@ class ConfFixture(config_fixture.Config):
                     group='database')
 
 
+class EmptySQLiteEngine(fixtures.Fixture):
+    """An engine on a new, empty SQLite file, for schema tests."""
+
+    def setUp(self):
+        super().setUp()
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'nova.sqlite')
+        manager = enginefacade.transaction_context()
+        manager.configure(connection='sqlite:///%s' % path)
+        self.engine = manager.writer.get_engine()
+        self.addCleanup(self.engine.dispose)
+
+
 class Database(fixtures.Fixture):
     """A migrated SQLite file of the test's own, behind the database API.
 

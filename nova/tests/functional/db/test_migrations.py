@@ -6,16 +6,14 @@ oslo.db's ModelsMigrationsSync migrates an empty SQLite database with
 that one has and the other lacks fails the test, listing the differences.
 """
 
-import os
 
-import fixtures
-from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import test_migrations
 import sqlalchemy as sa
 import testtools
 
 from nova.db.main import models
 from nova.db import migration
+from nova.tests import fixtures as nova_fixtures
 
 
 class TestModelsMigrationsSyncSQLite(test_migrations.ModelsMigrationsSync,
@@ -23,12 +21,8 @@ class TestModelsMigrationsSyncSQLite(test_migrations.ModelsMigrationsSync,
 
     def setUp(self):
         super().setUp()
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'nova.sqlite')
-        manager = enginefacade.transaction_context()
-        manager.configure(connection='sqlite:///%s' % path)
-        self.engine = manager.writer.get_engine()
-        self.addCleanup(self.engine.dispose)
+        self.engine = self.useFixture(
+            nova_fixtures.EmptySQLiteEngine()).engine
 
     def db_sync(self, engine):
         migration.db_sync(engine=engine)

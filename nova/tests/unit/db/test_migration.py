@@ -1,13 +1,10 @@
 """nova.db.migration: the schema comes from the alembic migrations."""
 
-import os
-
-import fixtures
-from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 import testtools
 
 from nova.db import migration
+from nova.tests import fixtures as nova_fixtures
 
 HEAD = '8f2a4c1d0b7e'
 
@@ -16,12 +13,8 @@ class TestMigration(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'nova.sqlite')
-        manager = enginefacade.transaction_context()
-        manager.configure(connection='sqlite:///%s' % path)
-        self.engine = manager.writer.get_engine()
-        self.addCleanup(self.engine.dispose)
+        self.engine = self.useFixture(
+            nova_fixtures.EmptySQLiteEngine()).engine
 
     def _tables(self):
         return set(sa.inspect(self.engine).get_table_names())
