@@ -90,3 +90,13 @@ class InvalidAPIVersionString(Invalid):
 class InvalidGlobalAPIVersion(Invalid):
     msg_fmt = ('Version %(req_ver)s is not supported by the API. Minimum '
                'is %(min_ver)s and maximum is %(max_ver)s.')
+
+
+class NotificationDriverNotFound(NovaException):
+    msg_fmt = ('Unknown notification driver %(names)s in '
+               '[oslo_messaging_notifications] driver; the known drivers '
+               'are: %(known)s.')
+
+
+class InvalidNotificationTransport(NovaException):
+    msg_fmt = ('Invalid notification transport URL %(url)s: %(reason)s')

@@ -1,87 +1,69 @@
-"""The versioned notifier: oslo.messaging set up from nova's configuration.
+"""The notification transport and whether versioned notifications are on.
 
-``init`` builds it once per process; ``get_versioned_notifier`` hands out
-notifiers bound to a publisher. Notifications go to the control exchange
-(``nova``) on the ``[notifications] versioned_notifications_topics``.
+``init`` reads the configuration once per process. Notifications are not
+sent from here: they are written to the outbox (``nova.notifications.
+outbox``) and published by relays, which take their transport from
+``get_notification_transport``.
 """
 
 import functools
+import threading
 
 import oslo_messaging as messaging
-from oslo_serialization import jsonutils
 
 import nova.conf
-from nova.notifications import delivery
 
 CONF = nova.conf.CONF
 
 NOTIFICATION_TRANSPORT = None
-NOTIFIER = None
-_BOUNDED_DELIVERIES = []
+_ENABLED = False
+_TRANSPORT_LOCK = threading.Lock()
 
 _VERSIONED_FORMATS = ('both', 'versioned')
 
 
-class JsonPayloadSerializer(messaging.NoOpSerializer):
-    """Hand any payload to the driver as JSON-compatible primitives."""
+def versioned_notifications_configured(conf):
+    """Whether ``conf`` asks for versioned notifications to be sent.
 
-    @staticmethod
-    def serialize_entity(context, entity):
-        return jsonutils.to_primitive(entity, convert_instances=True)
-
-    @staticmethod
-    def serialize_context(context):
-        # NOTE: oslo.messaging hands over a copy already redacted of its
-        # secrets (auth_token...); drivers need a plain dict.
-        return context.to_dict() if hasattr(context, 'to_dict') else context
-
-
-class VersionedPayloadSerializer(JsonPayloadSerializer):
-    """Hand a versioned object primitive to the driver as it is.
-
-    ``obj_to_primitive`` already yields only JSON types (field types turn
-    datetimes and uuids into strings); walking it again would add a good
-    part of the cost of an emit.
+    They are when ``[notifications] notification_format`` includes them and
+    a driver other than ``noop`` is configured.
     """
-
-    @staticmethod
-    def serialize_entity(context, entity):
-        return entity
+    drivers = [name for name in conf.oslo_messaging_notifications.driver
+               if name != 'noop']
+    return bool(drivers) and (conf.notifications.notification_format in
+                              _VERSIONED_FORMATS)
 
 
 def init(conf):
-    """Build the notification transport and the versioned notifier."""
-    global NOTIFICATION_TRANSPORT, NOTIFIER, _BOUNDED_DELIVERIES
+    """Read whether versioned notifications are on; forget any transport."""
+    global _ENABLED
     cleanup()
-    NOTIFICATION_TRANSPORT = messaging.get_notification_transport(conf)
-    if conf.notifications.notification_format in _VERSIONED_FORMATS:
-        NOTIFIER = messaging.Notifier(
-            NOTIFICATION_TRANSPORT,
-            publisher_id='nova',
-            serializer=VersionedPayloadSerializer(),
-            topics=conf.notifications.versioned_notifications_topics)
-        _BOUNDED_DELIVERIES = delivery.bound_delivery(NOTIFIER, conf)
-    else:
-        NOTIFIER = messaging.Notifier(NOTIFICATION_TRANSPORT,
-                                      serializer=JsonPayloadSerializer(),
-                                      driver='noop')
+    _ENABLED = versioned_notifications_configured(conf)
+
+
+def get_notification_transport(conf=CONF):
+    """Return this process's notification transport, built on first use."""
+    global NOTIFICATION_TRANSPORT
+    with _TRANSPORT_LOCK:
+        if NOTIFICATION_TRANSPORT is None:
+            NOTIFICATION_TRANSPORT = messaging.get_notification_transport(
+                conf)
+        return NOTIFICATION_TRANSPORT
 
 
 def cleanup():
-    """Release the transport's connections; notifications stop until init."""
-    global NOTIFICATION_TRANSPORT, NOTIFIER, _BOUNDED_DELIVERIES
-    for bounded in _BOUNDED_DELIVERIES:
-        bounded.stop()
-    if NOTIFICATION_TRANSPORT is not None:
-        NOTIFICATION_TRANSPORT.cleanup()
-    NOTIFICATION_TRANSPORT = NOTIFIER = None
-    _BOUNDED_DELIVERIES = []
+    """Release the transport's connections and turn notifications off."""
+    global NOTIFICATION_TRANSPORT, _ENABLED
+    with _TRANSPORT_LOCK:
+        transport, NOTIFICATION_TRANSPORT = NOTIFICATION_TRANSPORT, None
+        _ENABLED = False
+    if transport is not None:
+        transport.cleanup()
 
 
 def notifications_enabled():
-    """Whether versioned notifications are configured to be sent."""
-    return (NOTIFIER is not None and NOTIFIER.is_enabled() and
-            CONF.notifications.notification_format in _VERSIONED_FORMATS)
+    """Whether versioned notifications are recorded and sent."""
+    return _ENABLED
 
 
 def if_notifications_enabled(f):
@@ -91,12 +73,7 @@ def if_notifications_enabled(f):
     """
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        if notifications_enabled():
+        if _ENABLED:
             return f(*args, **kwargs)
         return None
     return wrapped
-
-
-def get_versioned_notifier(publisher_id):
-    """Return the versioned notifier bound to ``publisher_id``."""
-    return NOTIFIER.prepare(publisher_id=publisher_id)

@@ -24,6 +24,7 @@ class ExampleEnvironment(object):
                           nova_fixtures.NotificationFixture()]
         for fixture in self._fixtures:
             fixture.setUp()
+        self._notifier = self._fixtures[-1]
         objects.register_all()
         self.context = context.get_admin_context()
 
@@ -32,20 +33,24 @@ class ExampleEnvironment(object):
 
         The transport is oslo.messaging's ``fake:/``, whose exchanges are
         shared by every transport of the process, so a listener built from
-        the same configuration receives what nova sends.
+        the same configuration receives what nova sends. A relay runs, as
+        in nova-api, and publishes each notification once it is committed.
         """
         self._fixtures[0].config(driver=['messagingv2'],
                                  group='oslo_messaging_notifications')
         rpc.init(nova.conf.CONF)
+        relay = nova_fixtures.RelayFixture()
+        relay.setUp()
+        self._fixtures.append(relay)
 
     @property
     def notifications(self):
         """The messages the notifier sent, as a consumer receives them."""
-        return self._fixtures[-1].versioned_notifications
+        return self._notifier.versioned_notifications
 
     def reset(self):
         """Forget the notifications sent so far."""
-        self._fixtures[-1].reset()
+        self._notifier.reset()
 
     def print_last(self, *keys):
         """Print the last notification sent (only ``keys`` if given).

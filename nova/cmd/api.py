@@ -4,8 +4,12 @@
              [--osapi_compute_listen_port 8774] [--api-auth_strategy noauth2]
 
 When it is ready it prints ``nova-api listening on http://HOST:PORT`` on
-standard output (the chosen port when the configured one is 0). SIGTERM or
-SIGINT stop it: the requests in progress are finished, then it exits 0.
+standard output (the chosen port when the configured one is 0). Unless
+``[notifications] relay_in_services`` is false it runs a notification relay
+that publishes the notification outbox. SIGTERM or SIGINT stop it: the
+requests in progress are finished, what is left of its notifications is
+published for at most ``[notifications] relay_flush_timeout`` seconds, then
+it exits 0.
 """
 
 import signal
@@ -15,6 +19,7 @@ from oslo_log import log as logging
 import waitress
 
 from nova.api.openstack.compute import wsgi as compute_wsgi
+from nova.cmd import common
 import nova.conf
 from nova.conf import api as api_conf
 from nova.conf import wsgi as wsgi_conf
@@ -49,8 +54,12 @@ def main(argv=None):
     CONF.register_cli_opts(wsgi_conf.listen_opts)
     CONF.register_cli_opts(api_conf.auth_opts[:1], group=api_conf.api_group)
     config.parse_args(argv)
+    relay = None
     try:
         compute_wsgi.check_database()
+        relay = common.build_relay(CONF, 'nova-api')
+        if relay is not None:
+            relay.start()
         compute_wsgi.register_api_service(CONF.host)
         app = compute_wsgi.build_application(CONF)
         server = create_server(app, CONF.osapi_compute_listen,
@@ -58,6 +67,8 @@ def main(argv=None):
     except (exception.NovaException, OSError) as e:
         LOG.error('nova-api cannot start: %s', e)
         print('nova-api cannot start: %s' % e, file=sys.stderr)
+        if relay is not None:
+            relay.stop()
         return 1
     url = 'http://%s:%s' % (server.effective_host, server.effective_port)
     LOG.info('nova-api listening on %s (auth_strategy %s)', url,
@@ -69,6 +80,8 @@ def main(argv=None):
         server.run()
     finally:
         server.close()
+        if relay is not None:
+            relay.stop()
     LOG.info('nova-api stopped')
     return 0
 

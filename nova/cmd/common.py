@@ -1,7 +1,7 @@
 """What nova's console scripts share.
 
-Database errors explained to operators, and how to run one console script
-from another.
+Database errors explained to operators, how to run one console script
+from another, and the notification relay a console script runs.
 """
 
 import os
@@ -12,6 +12,8 @@ from oslo_db import exception as db_exc
 from sqlalchemy.engine import url as sa_url
 
 from nova import exception
+from nova.notifications import relay
+from nova import rpc
 
 
 def database_location(conf):
@@ -62,3 +64,18 @@ def console_script(name):
         return [script]
     module = 'nova.cmd.' + name.partition('nova-')[2].replace('-', '_')
     return [sys.executable, '-m', module]
+
+
+def build_relay(conf, name, in_service=True):
+    """Return the notification relay console script ``name`` runs, or None.
+
+    There is none when versioned notifications are off or, for a service
+    (``in_service``), when ``[notifications] relay_in_services`` is false.
+
+    :raises: NotificationDriverNotFound, InvalidNotificationTransport.
+    """
+    if not rpc.notifications_enabled():
+        return None
+    if in_service and not conf.notifications.relay_in_services:
+        return None
+    return relay.Relay(conf, name)

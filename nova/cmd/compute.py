@@ -1,9 +1,13 @@
 """nova-compute: run the compute service on ``[DEFAULT] host``.
 
 The service registers its record (``service.create`` on its first start),
-reports a heartbeat every ``report_interval`` seconds and stops cleanly on
-SIGTERM or SIGINT, exiting 0. It exits 1 when it cannot start (database not
-migrated or unreachable) and 2 on bad usage.
+reports a heartbeat every ``report_interval`` seconds and, unless
+``[notifications] relay_in_services`` is false, runs a notification relay
+that publishes the notification outbox. It stops cleanly on SIGTERM or
+SIGINT, publishing what it left in the outbox for at most ``[notifications]
+relay_flush_timeout`` seconds, and exits 0. It exits 1 when it cannot start
+(database not migrated or unreachable) and 2 on bad usage or configuration
+(an unknown notification driver, say).
 """
 
 import signal
@@ -46,14 +50,20 @@ def main(argv=None):
         # NOTE: reads [DEFAULT] host and report_interval, so that a bad
         # value is reported here as a usage error.
         server = service.Service.create(binary=BINARY)
+        relay = common.build_relay(CONF, BINARY)
     except (cfg.Error, logging.LogConfigError) as error:
         print('ERROR: %s' % error, file=sys.stderr)
+        return 2
+    except exception.NovaException as error:
+        print('ERROR: %s' % error.format_message(), file=sys.stderr)
         return 2
     objects.register_all()
     try:
         failure = None
         try:
             server.start()
+            if relay is not None:
+                relay.start()
         except db_exc.DBError as error:
             failure = common.explain_database_error(error, CONF)
         except exception.NovaException as error:
@@ -69,6 +79,8 @@ def main(argv=None):
                  signal.Signals(signum).name)
     finally:
         server.stop()
+        if relay is not None:
+            relay.stop()
         rpc.cleanup()
     LOG.info('%s stopped', BINARY)
     return 0

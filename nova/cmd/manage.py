@@ -13,10 +13,15 @@ records of nova services.
     nova-manage service force-down UUID
     nova-manage service unforce-down UUID
     nova-manage service delete UUID
+    nova-manage notifications status [--format json]
+    nova-manage notifications purge [--before DATE]
 
 Every command that changes a service makes exactly one ``Service.create()``,
 ``save()`` or ``destroy()``, so it emits exactly the versioned notification
-the object layer emits for that change.
+the object layer emits for that change. Before exiting, nova-manage publishes
+the notifications it recorded, for at most ``[notifications]
+relay_flush_timeout`` seconds; what the message bus does not take then waits
+in the outbox for a running relay.
 
 Exit codes: 0 success; 1 the command could not be done (unknown service,
 conflict, database not migrated or unreachable); 2 bad usage. Errors go to
@@ -24,6 +29,7 @@ stderr, and the logs too, so that stdout carries only the command's output.
 """
 
 import argparse
+import datetime
 import json
 import sys
 import uuid as uuid_lib
@@ -33,6 +39,7 @@ from oslo_config import types
 from oslo_db import exception as db_exc
 from oslo_db import options as oslo_db_options
 from oslo_log import log as logging
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import prettytable
 
@@ -40,8 +47,10 @@ from nova.cmd import common
 import nova.conf
 from nova import config
 from nova import context as nova_context
+from nova.db.main import api as db
 from nova.db import migration
 from nova import exception
+from nova.notifications import relay as relay_mod
 from nova import objects
 from nova.objects import fields
 from nova import rpc
@@ -299,8 +308,99 @@ class ServiceCommands(object):
         return SUCCESS
 
 
+def point_in_time(value):
+    """An ISO 8601 date, or date and time; UTC unless it names an offset."""
+    try:
+        moment = timeutils.parse_isotime(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            '%r is not an ISO 8601 date or date and time, for example '
+            '2026-11-27 or 2026-11-27T10:00:00Z' % value)
+    return timeutils.normalize_time(moment)
+
+
+class NotificationCommands(object):
+    """Look at the notification outbox and purge what was delivered."""
+
+    def __init__(self):
+        self.context = nova_context.get_admin_context()
+
+    @format_argument
+    def status(self, output_format='table'):
+        """Show pending notifications, the last failure, relays at work."""
+        status = db.notification_outbox_status(self.context)
+        view = _outbox_view(status, timeutils.utcnow())
+        if output_format == 'json':
+            print(json.dumps(view, indent=4))
+            return SUCCESS
+        table = prettytable.PrettyTable(['Property', 'Value'])
+        table.align = 'l'
+        for name in ('pending', 'oldest_pending_at', 'oldest_pending_age',
+                     'delivered'):
+            table.add_row([name, _cell(view[name])])
+        failing = view['failing'] or {}
+        for name in ('message_id', 'event_type', 'service_uuid', 'attempts',
+                     'last_attempt_at', 'last_error'):
+            table.add_row(['failing.%s' % name, _cell(failing.get(name))])
+        print(table)
+        relays = prettytable.PrettyTable(['relay', 'shards',
+                                          'lease_expires_at'])
+        relays.align = 'l'
+        for relay in view['relays']:
+            relays.add_row([relay['owner'],
+                            ' '.join(str(s) for s in relay['shards']),
+                            relay['lease_expires_at']])
+        print(relays)
+        return SUCCESS
+
+    @args('--before', type=point_in_time,
+          help='delete what was delivered before this moment (ISO 8601, '
+               'UTC unless an offset is given); by default [notifications] '
+               'outbox_retention_hours ago')
+    def purge(self, before=None):
+        """Delete delivered notifications; pending ones are never deleted."""
+        if before is None:
+            before = timeutils.utcnow() - datetime.timedelta(
+                hours=CONF.notifications.outbox_retention_hours)
+        count = relay_mod.purge_delivered(self.context, before)
+        print('Purged %d notifications delivered before %s.'
+              % (count, _format_time(before)))
+        return SUCCESS
+
+
+def _outbox_view(status, now):
+    """The outbox status as operators read it, JSON-compatible."""
+    oldest = status['oldest_pending']
+    failing = status['failing']
+    relays = {}
+    for owner, shard, expires_at in status['leases']:
+        relay = relays.setdefault(owner, {'owner': owner, 'shards': [],
+                                          'lease_expires_at': None})
+        relay['shards'].append(shard)
+        relay['lease_expires_at'] = max(
+            filter(None, [relay['lease_expires_at'],
+                          _format_time(expires_at)]), default=None)
+    return {
+        'pending': status['pending'],
+        'oldest_pending_at': _format_time(oldest),
+        'oldest_pending_age': (
+            '%.0f s' % (now - oldest).total_seconds() if oldest else None),
+        'delivered': status['delivered'],
+        'failing': {
+            'message_id': failing.message_id,
+            'event_type': failing.event_type,
+            'service_uuid': failing.service_uuid,
+            'attempts': failing.attempts,
+            'last_attempt_at': _format_time(failing.last_attempt_at),
+            'last_error': failing.last_error,
+        } if failing is not None else None,
+        'relays': list(relays.values()),
+    }
+
+
 CATEGORIES = {
     'db': DbCommands,
+    'notifications': NotificationCommands,
     'service': ServiceCommands,
 }
 
@@ -403,13 +503,39 @@ def main(argv=None):
     CONF.set_default('use_stderr', True)
     try:
         config.parse_args(argv)
+        relay = common.build_relay(CONF, 'nova-manage', in_service=False)
     except (cfg.Error, logging.LogConfigError) as error:
         return _fail(str(error), USAGE_ERROR)
+    except exception.NovaException as error:
+        return _fail(error.format_message(), USAGE_ERROR)
     objects.register_all()
     try:
-        return run_command(CONF.category)
+        if relay is not None:
+            relay.listen_for_commits()
+        result = run_command(CONF.category)
+        if relay is not None:
+            _publish_own_notifications(relay)
+        return result
     finally:
         rpc.cleanup()
+
+
+def _publish_own_notifications(relay):
+    # NOTE: the change is committed whatever happens here; its notification
+    # waits in the outbox for any relay when it cannot be published now.
+    try:
+        published = relay.flush_committed(
+            CONF.notifications.relay_flush_timeout)
+    except Exception as error:
+        LOG.debug('Publishing the notifications failed', exc_info=True)
+        LOG.warning('Could not publish the notifications of this command '
+                    '(%s); they wait in the outbox for a relay.',
+                    type(error).__name__)
+    else:
+        if not published:
+            LOG.warning('The notifications of this command wait in the '
+                        'outbox; a running relay (nova-api, nova-compute or '
+                        'nova-notification-relay) will publish them.')
 
 
 if __name__ == '__main__':

@@ -50,8 +50,8 @@ from oslo_log import log as logging
 import nova.conf
 from nova import config
 from nova.notifications import consumer
-from nova.notifications import delivery
 from nova.notifications import listener as bus_listener
+from nova.notifications import redaction
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -231,11 +231,15 @@ def _start(url, pool, callback, deadline):
     return started.get('listener')
 
 
+# NOTE: the notifier drivers that put notifications on the message bus.
+_BUS_DRIVERS = frozenset(['messaging', 'messagingv2'])
+
+
 def listen(args):
     """Run ``listen``; return the exit code."""
     url = bus_listener.transport_url(CONF, args.transport_url)
     drivers = set(CONF.oslo_messaging_notifications.driver)
-    if not args.transport_url and not drivers & delivery.TRANSPORT_DRIVERS:
+    if not args.transport_url and not drivers & _BUS_DRIVERS:
         # NOTE: the embedded default writes notifications to the log only;
         # listening to the bus it would use then shows nothing.
         print('WARNING: with this configuration nova sends no notification '
@@ -250,16 +254,16 @@ def listen(args):
         started = _start(url, args.pool, run.receive, deadline)
     except Exception as error:
         print('ERROR: cannot listen on %s: %s'
-              % (delivery.redacted_url(CONF, url), error), file=sys.stderr)
+              % (redaction.redacted_url(CONF, url), error), file=sys.stderr)
         return USAGE_ERROR
     if started is None:
         print('ERROR: could not reach the message bus at %s within %.1fs'
-              % (delivery.redacted_url(CONF, url), args.timeout),
+              % (redaction.redacted_url(CONF, url), args.timeout),
               file=sys.stderr)
         return FAILURE
     listener, transport = started
     print('Listening on %s, exchange %s, topics %s, queue %s' % (
-        delivery.redacted_url(CONF, url), CONF.control_exchange,
+        redaction.redacted_url(CONF, url), CONF.control_exchange,
         ', '.join(CONF.notifications.versioned_notifications_topics),
         args.pool or 'shared'), file=sys.stderr, flush=True)
     signal.signal(signal.SIGTERM, lambda signum, frame: run.done.set())

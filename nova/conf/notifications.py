@@ -53,24 +53,78 @@ topic queue in this list.
 The list of versioned notifications is visible in
 https://docs.openstack.org/nova/latest/reference/notifications.html
 """),
-    cfg.FloatOpt('delivery_timeout',
-                 default=2.0,
-                 min=0.1,
-                 help="""
-The longest time, in seconds, a change waits for its notification to be
-delivered to the message bus (``messaging`` and ``messagingv2`` drivers).
+    cfg.BoolOpt('relay_in_services',
+                default=True,
+                help="""
+Whether nova-api and nova-compute run a notification relay.
 
-Nova sends a notification after the database change is committed, and the
-change stands whatever happens to the notification. A healthy broker confirms
-a notification within milliseconds; one that does not answer within this time
-is given up on: the notification is logged at ERROR as lost (unless it gets
-through later, which is logged too) and, until the bus answers it, further
-notifications are dropped and logged at once instead of waiting in turn.
+Every notification is first written to the database's notification outbox,
+in the transaction of the change it tells about; relays publish the outbox to
+the message bus. By default each nova-api and nova-compute process runs one,
+which publishes at once what its own process committed and, every
+``relay_poll_interval``, what other processes committed. Set this to false
+when dedicated ``nova-notification-relay`` processes do the publishing.
 
 Related options:
 
-* ``[oslo_messaging_notifications] retry``: the reconnection attempts made
-  for one notification while the broker is unreachable.
+* ``relay_poll_interval``, ``relay_lease_time``
+"""),
+    cfg.FloatOpt('relay_poll_interval',
+                 default=1.0,
+                 min=0.05,
+                 help="""
+Seconds between two looks of a relay for notifications committed by other
+processes. Notifications of the relay's own process are published at once.
+"""),
+    cfg.IntOpt('relay_lease_time',
+               default=30,
+               min=2,
+               help="""
+Seconds a relay holds a shard of the outbox without renewing its lease.
+
+One relay at a time publishes a shard (and so every notification of a given
+service), which keeps each service's notifications in order. A relay renews
+its lease after each batch it publishes; the shards of a relay that died are
+taken over by another relay once this time has passed. The clocks of the
+hosts running relays must agree to well within this time.
+"""),
+    cfg.IntOpt('relay_publishers',
+               default=4,
+               min=1,
+               max=64,
+               help="""
+Shards a relay publishes in parallel, each on its own connection to the bus.
+"""),
+    cfg.IntOpt('relay_batch_size',
+               default=100,
+               min=1,
+               max=10000,
+               help="""
+Notifications a relay reads, publishes and marks delivered at a time.
+"""),
+    cfg.FloatOpt('relay_retry_max_interval',
+                 default=30.0,
+                 min=0.1,
+                 help="""
+The longest wait, in seconds, between two attempts of a relay to publish to a
+message bus that keeps failing. The wait starts at half a second and doubles
+with each failure. Notifications wait in the outbox meanwhile; none is lost.
+"""),
+    cfg.FloatOpt('relay_flush_timeout',
+                 default=5.0,
+                 min=0.0,
+                 help="""
+Seconds a stopping service, or nova-manage before it exits, spends publishing
+the notifications its own process committed. What is left is published by any
+other relay, or by the next one to start.
+"""),
+    cfg.IntOpt('outbox_retention_hours',
+               default=72,
+               min=1,
+               help="""
+Hours a delivered notification is kept in the outbox before relays purge it
+(``nova-manage notifications purge`` does it by hand). Pending notifications
+are never purged.
 """),
 ]
 
@@ -79,10 +133,11 @@ Related options:
 # configured, the log driver still shows every notification, as JSON, in the
 # service's log; deployers switch to messagingv2 with a transport_url.
 _DEFAULT_NOTIFICATION_DRIVER = ['log']
-# NOTE: one reconnection: a notification sent on a connection the broker
-# closed when it restarted still gets through, while a broker that refuses
-# connections costs about 1 s (rabbit_retry_interval) instead of 9 s with 3
-# retries, and oslo.messaging's -1 would block without limit.
+# NOTE: one reconnection per attempt of a relay: a notification sent on a
+# connection the broker closed when it restarted still gets through, while
+# a broker that refuses connections costs about 1 s (rabbit_retry_interval)
+# before the relay backs off, and oslo.messaging's -1 would hold a relay's
+# publisher until the bus is back, beyond any stop timeout.
 _DEFAULT_NOTIFICATION_RETRY = 1
 
 
@@ -91,7 +146,7 @@ def set_lib_defaults(conf):
 
     The control exchange is ``nova`` so consumers that listen there (Watcher,
     Searchlight) receive the notifications. The retry count is bounded so a
-    lost broker connection can never block a database change for ever.
+    relay keeps control of its retries while the bus is down.
     """
     messaging.set_transport_defaults(control_exchange='nova')
     # NOTE: like set_transport_defaults, this changes oslo.messaging's own

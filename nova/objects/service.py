@@ -1,20 +1,13 @@
 """The Service object: the record of a nova service running on a host."""
 
-import functools
-import threading
-
-from oslo_log import log as logging
 from oslo_utils import uuidutils
 
 from nova.db.main import api as db
 from nova import exception
-from nova.notifications.objects import base as notification
 from nova.notifications.objects import service as service_notification
 from nova.objects import base
 from nova.objects import fields
 from nova import rpc
-
-LOG = logging.getLogger(__name__)
 
 # NOTE: the version of the service code, stored in each record so that a
 # deployment can tell old services from new ones during an upgrade. Bump it
@@ -28,15 +21,6 @@ _STATUS_FIELDS = frozenset(['disabled', 'disabled_reason', 'forced_down'])
 
 # NOTE: availability_zone comes from host aggregates, never from this row.
 _NOT_STORED = frozenset(['availability_zone'])
-
-# NOTE: held from a write's commit to the end of its notification, so that
-# within one process (the API's request threads, a heartbeat thread) the
-# notifications leave in the order the database committed the changes:
-# otherwise a later commit with a quicker emit could overtake an earlier
-# one, and consumers would keep a stale state. Emits are bounded (the
-# notifier's retry is finite), so writers wait at most that long. It cannot
-# order writes of different processes.
-_WRITE_AND_NOTIFY_LOCK = threading.RLock()
 
 
 @base.NovaObjectRegistry.register
@@ -113,7 +97,8 @@ class Service(base.NovaPersistentObject, base.NovaObject):
     def create(self):
         """Insert the record and emit ``service.create``.
 
-        A uuid is generated when none is set.
+        A uuid is generated when none is set. The notification is recorded
+        in the transaction that inserts the row.
 
         :raises: ObjectActionError if already created; ServiceBinaryExists
             or ServiceTopicExists for a duplicate (nothing is written and
@@ -125,7 +110,7 @@ class Service(base.NovaPersistentObject, base.NovaObject):
         updates = self._stored_changes('create')
         if 'uuid' not in updates:
             updates['uuid'] = uuidutils.generate_uuid()
-        with _WRITE_AND_NOTIFY_LOCK:
+        with db.transaction(self._context):
             db_service = db.service_create(self._context, updates)
             self._from_db_object(self._context, self, db_service)
             self._send_notification(fields.NotificationAction.CREATE)
@@ -134,7 +119,9 @@ class Service(base.NovaPersistentObject, base.NovaObject):
         """Store the changes; emit ``service.update`` for status changes.
 
         Only ``disabled``, ``disabled_reason`` and ``forced_down`` trigger a
-        notification, even when set to the value they had.
+        notification, even when set to the value they had. It is recorded
+        in the transaction that updates the row and carries the row as
+        committed.
 
         :raises: ServiceNotFound if the record is gone (nothing is emitted).
         """
@@ -145,7 +132,7 @@ class Service(base.NovaPersistentObject, base.NovaObject):
         if 'uuid' in updates:
             raise exception.ObjectActionError(action='save',
                                               reason='uuid is immutable')
-        with _WRITE_AND_NOTIFY_LOCK:
+        with db.transaction(self._context):
             db_service = db.service_update(self._context, self.id, updates)
             self._from_db_object(self._context, self, db_service)
             if _STATUS_FIELDS.intersection(updates):
@@ -154,47 +141,33 @@ class Service(base.NovaPersistentObject, base.NovaObject):
     def destroy(self):
         """Soft-delete the record and emit ``service.delete``.
 
-        The notification carries the service as it was before the delete.
+        The notification carries the service as it was in the database
+        when it was deleted, recorded in the transaction of the delete.
 
         :raises: ServiceNotFound if the record is already gone.
         """
-        with _WRITE_AND_NOTIFY_LOCK:
-            db.service_destroy(self._context, self.id)
+        with db.transaction(self._context):
+            db_service = db.service_destroy(self._context, self.id)
+            self._from_db_object(self._context, self, db_service)
             self._send_notification(fields.NotificationAction.DELETE)
 
     @rpc.if_notifications_enabled
     def _send_notification(self, action):
-        """Emit ``service.<action>`` once the change is committed.
+        """Record ``service.<action>`` about the service as it is now.
 
-        The payload is the service as it is now. Inside a caller's
-        ``db.transaction`` it leaves when that transaction commits, and
-        never if it rolls back.
+        It is written to the notification outbox in the caller's
+        transaction, after the service's row, whose lock orders the
+        notifications of one service on every database. A notification
+        that cannot be built fails the change, which then rolls back.
         """
-        # NOTE: a failure to notify is logged, never raised: the database
-        # change stands whatever happens to its notification.
         try:
-            service_status = service_notification.ServiceStatusNotification(
-                priority=fields.NotificationPriority.INFO,
-                publisher=notification.NotificationPublisher.from_service_obj(
-                    self),
-                event_type=notification.EventType(object='service',
-                                                  action=action),
-                payload=service_notification.ServiceStatusPayload(self))
-        except Exception:
-            self._log_lost_notification(action)
-            return
-        db.after_commit(self._context, functools.partial(
-            self._emit, service_status, action))
-
-    def _emit(self, service_status, action):
-        try:
-            service_status.emit(self._context)
-        except Exception:
-            self._log_lost_notification(action)
-
-    def _log_lost_notification(self, action):
-        LOG.exception('Failed to emit service.%(action)s for service '
-                      '%(uuid)s', {'action': action, 'uuid': self.uuid})
+            notification = (
+                service_notification.ServiceStatusNotification.for_service(
+                    self, action))
+        except ValueError as error:
+            raise exception.ObjectActionError(action=action,
+                                              reason=str(error))
+        notification.emit(self._context)
 
 
 @base.NovaObjectRegistry.register

@@ -77,22 +77,6 @@ def transaction(context):
     return _write_transaction(context)
 
 
-def after_commit(context, callback):
-    """Call ``callback()`` once the caller's changes are committed.
-
-    Outside ``transaction(context)`` every database API call has committed
-    when it returns, so ``callback`` runs at once. Inside, it runs when that
-    transaction commits, and never if it rolls back.
-    """
-    try:
-        session = context.session
-    except db_exc.NoEngineContextEstablished:
-        callback()
-        return
-    sqlalchemy.event.listen(session, 'after_commit',
-                            lambda _session: callback(), once=True)
-
-
 def _writer(f):
     # NOTE: the context manager is looked up at call time so that test
     # fixtures can swap it for one bound to a private database.
@@ -188,7 +172,13 @@ def service_update(context, service_id, values):
     :raises: ServiceNotFound, or ServiceBinaryExists / ServiceTopicExists
         when the new host, binary or topic collides with another service.
     """
-    service_ref = service_get(context, service_id)
+    # NOTE: the row is locked from this read to the commit, so that the
+    # notification written with the change carries what is committed even
+    # when another writer changes other columns of the same service.
+    service_ref = _service_query(context).filter_by(
+        id=service_id).with_for_update().first()
+    if service_ref is None:
+        raise exception.ServiceNotFound(service_id=service_id)
     # NOTE: read before the flush: a failed flush leaves the row unreadable.
     identity = {key: values.get(key, service_ref[key])
                 for key in ('host', 'binary', 'topic')}
@@ -210,8 +200,156 @@ def service_update(context, service_id, values):
 
 @_writer
 def service_destroy(context, service_id):
-    """Soft-delete the live service with this id or raise ServiceNotFound."""
-    count = _service_query(context).filter_by(id=service_id).soft_delete(
-        synchronize_session=False)
-    if not count:
+    """Soft-delete the live service with this id and return it as it was.
+
+    :raises: ServiceNotFound if there is no live service with this id.
+    """
+    service_ref = _service_query(context).filter_by(
+        id=service_id).with_for_update().first()
+    if service_ref is None:
         raise exception.ServiceNotFound(service_id=service_id)
+    service_ref.soft_delete(context.session)
+    return service_ref
+
+
+# The notification outbox. A row is written in the transaction of the
+# change it tells about; relays publish the pending rows of a shard while
+# they hold its lease, and mark them delivered.
+
+OUTBOX_PENDING = 'pending'
+OUTBOX_DELIVERED = 'delivered'
+
+
+@_writer
+def notification_outbox_add(context, values):
+    """Insert a pending notification into the outbox.
+
+    Inside ``transaction(context)`` the row commits, or rolls back, with
+    the caller's other changes.
+    """
+    row = models.NotificationOutbox(state=OUTBOX_PENDING, attempts=0,
+                                    created_at=timeutils.utcnow(), **values)
+    context.session.add(row)
+    context.session.flush()
+    return row
+
+
+@_reader
+def notification_outbox_pending_shards(context):
+    """Return the shards that hold pending notifications."""
+    query = context.session.query(models.NotificationOutbox.shard).filter_by(
+        state=OUTBOX_PENDING).distinct()
+    return {shard for shard, in query}
+
+
+@_reader
+def notification_outbox_get_pending(context, shard, limit):
+    """Return the oldest pending notifications of ``shard``, oldest first."""
+    return context.session.query(models.NotificationOutbox).filter_by(
+        shard=shard, state=OUTBOX_PENDING).order_by(
+        models.NotificationOutbox.id).limit(limit).all()
+
+
+@_writer
+def notification_lease_acquire(context, shard, owner, expires_at, now):
+    """Take or renew the lease of ``shard`` until ``expires_at``.
+
+    The lease is taken when it is free, expired or already ``owner``'s.
+    Returns whether ``owner`` holds it now.
+    """
+    # NOTE: one conditional UPDATE decides between concurrent relays on
+    # every backend: the row lock (PostgreSQL, MySQL) or the database lock
+    # (SQLite) lets one through, and the others find the condition false.
+    lease = models.NotificationRelayLease
+    count = context.session.query(lease).filter(
+        lease.shard == shard,
+        sqlalchemy.or_(lease.owner.is_(None), lease.owner == owner,
+                       lease.expires_at < now)).update(
+        {'owner': owner, 'expires_at': expires_at},
+        synchronize_session=False)
+    return count == 1
+
+
+@_writer
+def notification_lease_release(context, shard, owner):
+    """Give up ``owner``'s lease of ``shard``, if it still holds it."""
+    lease = models.NotificationRelayLease
+    context.session.query(lease).filter_by(shard=shard, owner=owner).update(
+        {'owner': None, 'expires_at': None}, synchronize_session=False)
+
+
+@_writer
+def notification_outbox_mark_delivered(context, shard, owner, ids, now,
+                                       expires_at):
+    """Mark ``ids`` delivered and renew ``owner``'s lease of ``shard``.
+
+    Returns whether ``owner`` still held the lease; the rows are marked
+    either way, since they were published.
+    """
+    if ids:
+        context.session.query(models.NotificationOutbox).filter(
+            models.NotificationOutbox.id.in_(ids)).update(
+            {'state': OUTBOX_DELIVERED, 'delivered_at': now,
+             'last_attempt_at': now,
+             'attempts': models.NotificationOutbox.attempts + 1},
+            synchronize_session=False)
+    lease = models.NotificationRelayLease
+    return context.session.query(lease).filter_by(
+        shard=shard, owner=owner).update(
+        {'expires_at': expires_at}, synchronize_session=False) == 1
+
+
+@_writer
+def notification_outbox_mark_failed(context, row_id, error, now):
+    """Record a failed attempt to publish a notification; it stays pending."""
+    context.session.query(models.NotificationOutbox).filter_by(
+        id=row_id).update(
+        {'attempts': models.NotificationOutbox.attempts + 1,
+         'last_error': error, 'last_attempt_at': now},
+        synchronize_session=False)
+
+
+@_reader
+def notification_outbox_status(context):
+    """Return what an operator needs to know about the outbox.
+
+    A dict: ``pending`` (count), ``oldest_pending`` (created_at or None),
+    ``delivered`` (count), ``failing`` (the pending row with the latest
+    failed attempt, or None) and ``leases`` (the held leases, as
+    ``(owner, shard, expires_at)``).
+    """
+    outbox = models.NotificationOutbox
+    session = context.session
+    pending, oldest = session.query(
+        sqlalchemy.func.count(outbox.id),
+        sqlalchemy.func.min(outbox.created_at)).filter_by(
+        state=OUTBOX_PENDING).one()
+    delivered = session.query(sqlalchemy.func.count(outbox.id)).filter_by(
+        state=OUTBOX_DELIVERED).scalar()
+    failing = session.query(outbox).filter(
+        outbox.state == OUTBOX_PENDING,
+        outbox.last_error.isnot(None)).order_by(
+        outbox.last_attempt_at.desc(), outbox.id.desc()).first()
+    lease = models.NotificationRelayLease
+    leases = session.query(lease.owner, lease.shard, lease.expires_at).filter(
+        lease.owner.isnot(None)).order_by(lease.owner, lease.shard).all()
+    return {'pending': pending, 'oldest_pending': oldest,
+            'delivered': delivered, 'failing': failing,
+            'leases': [tuple(row) for row in leases]}
+
+
+@_writer
+def notification_outbox_purge(context, before, limit):
+    """Delete at most ``limit`` rows delivered before ``before``.
+
+    Pending rows are never deleted. Returns how many rows were deleted.
+    """
+    outbox = models.NotificationOutbox
+    # NOTE: ids first: MySQL refuses a LIMIT inside the IN of a DELETE.
+    ids = [row_id for row_id, in context.session.query(outbox.id).filter(
+        outbox.state == OUTBOX_DELIVERED,
+        outbox.delivered_at < before).order_by(outbox.id).limit(limit)]
+    if not ids:
+        return 0
+    return context.session.query(outbox).filter(outbox.id.in_(ids)).delete(
+        synchronize_session=False)

@@ -2,6 +2,7 @@
 
 from oslo_db.sqlalchemy import models
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy import orm
 
 BASE = orm.declarative_base()
@@ -35,3 +36,61 @@ class Service(BASE, NovaBase):
     last_seen_up = sa.Column(sa.DateTime, nullable=True)
     forced_down = sa.Column(sa.Boolean, default=False)
     version = sa.Column(sa.Integer, default=0)
+
+
+# NOTE: the number of shards of the notification outbox. A service's
+# notifications always fall in the same shard, and one relay at a time
+# holds a shard, which is what keeps them in order. The migration that
+# created the leases table wrote one row per shard: changing this number
+# needs a migration.
+OUTBOX_SHARDS = 64
+
+
+class NotificationOutbox(BASE, models.ModelBase):
+    """A notification to deliver, written in the transaction of its change.
+
+    ``message_id``, ``publisher_id``, ``event_type``, ``priority``,
+    ``payload`` (JSON) and ``timestamp`` (as on the wire) are the envelope a
+    consumer receives; ``context`` (JSON) is the redacted request context
+    that travels with it. ``id`` orders the rows of one service as their
+    changes committed.
+    """
+
+    __tablename__ = 'notification_outbox'
+    __table_args__ = (
+        sa.Index('notification_outbox_shard_state_idx',
+                 'shard', 'state', 'id'),
+        sa.Index('notification_outbox_state_delivered_at_idx',
+                 'state', 'delivered_at'),
+        sa.UniqueConstraint('message_id',
+                            name='uniq_notification_outbox0message_id'),
+    )
+
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
+                   primary_key=True, autoincrement=True)
+    message_id = sa.Column(sa.String(36), nullable=False)
+    service_uuid = sa.Column(sa.String(36), nullable=True)
+    shard = sa.Column(sa.Integer, nullable=False)
+    publisher_id = sa.Column(sa.String(255), nullable=False)
+    event_type = sa.Column(sa.String(255), nullable=False)
+    priority = sa.Column(sa.String(16), nullable=False)
+    payload = sa.Column(sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql'),
+                        nullable=False)
+    context = sa.Column(sa.Text, nullable=False)
+    timestamp = sa.Column(sa.String(32), nullable=False)
+    state = sa.Column(sa.String(16), nullable=False)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    last_error = sa.Column(sa.Text, nullable=True)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    last_attempt_at = sa.Column(sa.DateTime, nullable=True)
+    delivered_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class NotificationRelayLease(BASE, models.ModelBase):
+    """Which relay publishes a shard of the outbox, and until when."""
+
+    __tablename__ = 'notification_relay_leases'
+
+    shard = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
+    owner = sa.Column(sa.String(255), nullable=True)
+    expires_at = sa.Column(sa.DateTime, nullable=True)

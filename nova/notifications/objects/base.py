@@ -9,6 +9,7 @@ from oslo_versionedobjects import base as ovoo_base
 from oslo_versionedobjects import exception as ovo_exception
 
 from nova import exception
+from nova.notifications import outbox
 from nova.objects import base
 from nova.objects import fields
 from nova import rpc
@@ -109,6 +110,11 @@ class NotificationPayloadBase(NotificationObject):
 
     SCHEMA = {}
 
+    # NOTE: the payload field naming the service a notification is about:
+    # the notifications of one service reach consumers in the order their
+    # changes committed.
+    SERVICE_UUID_FIELD = None
+
     def __init__(self):
         super().__init__()
         self.populated = not self.SCHEMA
@@ -195,12 +201,14 @@ class NotificationBase(NotificationObject):
 
     @rpc.if_notifications_enabled
     def emit(self, context):
-        """Send the notification to the versioned notifier.
+        """Record the notification in the outbox, for relays to publish.
 
-        The payload is serialized to its primitive without change tracking,
-        under ``publisher_id`` = ``<source>:<host>`` and the priority's
-        notifier method. Delivery failures are logged by oslo.messaging and
-        never raised.
+        Inside ``nova.db.main.api.transaction(context)`` it is recorded in
+        that transaction: it is published once the transaction commits, and
+        never if it rolls back. The message is the payload's primitive
+        without change tracking, under ``publisher_id`` = ``<source>:<host>``
+        and the priority in upper case, as oslo.messaging's ``Notifier``
+        writes it.
 
         :raises ValueError: if the payload was not populated.
         """
@@ -208,12 +216,16 @@ class NotificationBase(NotificationObject):
             raise ValueError('Payload of %s is not populated; call '
                              'populate_schema first' % self.obj_name())
         self.payload.obj_reset_changes(recursive=True)
-        notifier = rpc.get_versioned_notifier(
-            self.publisher.to_publisher_id())
-        notify = getattr(notifier, self.priority)
-        notify(context,
-               event_type=self.event_type.to_notification_event_type_field(),
-               payload=self.payload.obj_to_primitive())
+        message = outbox.envelope(
+            self.publisher.to_publisher_id(),
+            self.event_type.to_notification_event_type_field(),
+            self.priority.upper(),
+            self.payload.obj_to_primitive())
+        field = self.payload.SERVICE_UUID_FIELD
+        service_uuid = (getattr(self.payload, field)
+                        if field and self.payload.obj_attr_is_set(field)
+                        else None)
+        outbox.record(context, message, service_uuid=service_uuid)
 
 
 def notification_sample(sample):

@@ -19,6 +19,21 @@ class ServiceStatusNotification(base.NotificationBase):
         'payload': fields.ObjectField('ServiceStatusPayload'),
     }
 
+    @classmethod
+    def for_service(cls, service, action):
+        """Return ``service.<action>`` about ``service`` as it is now.
+
+        Published as ``<source>:<host>`` of the service itself, priority
+        INFO.
+
+        :raises ValueError: if the service's binary publishes nothing.
+        """
+        return cls(
+            priority=fields.NotificationPriority.INFO,
+            publisher=base.NotificationPublisher.from_service_obj(service),
+            event_type=base.EventType(object='service', action=action),
+            payload=ServiceStatusPayload(service))
+
 
 @nova_base.NovaObjectRegistry.register_notification
 class ServiceStatusPayload(base.NotificationPayloadBase):
@@ -35,6 +50,7 @@ class ServiceStatusPayload(base.NotificationPayloadBase):
         'version': ('service', 'version'),
         'uuid': ('service', 'uuid'),
     }
+    SERVICE_UUID_FIELD = 'uuid'
     # Version 1.0: Initial version
     # Version 1.1: Added uuid field
     VERSION = '1.1'

@@ -1,11 +1,10 @@
-"""nova.rpc: the versioned notifier built from nova's configuration.
+"""nova.rpc, and where the relay's messages go on the bus.
 
 Where a message goes (exchange, topic) is checked from the consumer's side:
 an oslo.messaging notification listener on the in-memory ``fake``
-transport receives what the ``messagingv2`` driver sent.
+transport receives what a relay sent with the ``messagingv2`` driver.
 """
 
-import datetime
 import threading
 import time
 from unittest import mock
@@ -13,7 +12,6 @@ from unittest import mock
 import fixtures
 import oslo_messaging as messaging
 
-from nova import context as nova_context
 from nova.notifications.objects import base as notification
 from nova.objects import fields
 from nova import rpc
@@ -38,8 +36,6 @@ class Endpoint(object):
 
 
 class RpcTestCase(test.TestCase):
-
-    USES_DB = False
 
     def _use_bus(self, **notifications_flags):
         """Send through messagingv2 on the fake transport and re-init."""
@@ -90,6 +86,7 @@ class RpcTestCase(test.TestCase):
                                               action='create'),
             payload=notification_obj.ServiceStatusPayload(service),
         ).emit(self.context)
+        self.notifier.flush()
 
 
 class TestInit(RpcTestCase):
@@ -101,8 +98,6 @@ class TestInit(RpcTestCase):
         self.assertEqual('versioned',
                          self.conf.conf.notifications.notification_format)
         self.assertTrue(rpc.notifications_enabled())
-        self.assertEqual(['versioned_notifications'], rpc.NOTIFIER._topics)
-        self.assertEqual('nova', rpc.NOTIFIER.publisher_id)
 
     def test_versioned_goes_to_exchange_nova_topic_versioned(self):
         self._use_bus()
@@ -139,7 +134,6 @@ class TestInit(RpcTestCase):
     def test_unversioned_sends_nothing(self):
         self._use_bus(notification_format='unversioned')
         self.assertFalse(rpc.notifications_enabled())
-        self.assertFalse(rpc.NOTIFIER.is_enabled())
         endpoint = self._listen('versioned_notifications')
         self._emit()
         # NOTE: a sentinel sent after the emit arrives after anything the
@@ -167,33 +161,35 @@ class TestInit(RpcTestCase):
         self.assertEqual([], default.received)
 
     def test_init_again_releases_the_old_transport(self):
-        old = rpc.NOTIFICATION_TRANSPORT
+        old = rpc.get_notification_transport(self.conf.conf)
         with mock.patch.object(old, 'cleanup', wraps=old.cleanup) as cleanup:
             rpc.init(self.conf.conf)
         cleanup.assert_called_once_with()
-        self.assertIsNot(old, rpc.NOTIFICATION_TRANSPORT)
+        self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)
+        self.assertIsNot(old, rpc.get_notification_transport(self.conf.conf))
 
-    def test_get_versioned_notifier(self):
-        notifier = rpc.get_versioned_notifier('nova-compute:host1')
-        self.assertEqual('nova-compute:host1', notifier.publisher_id)
+    def test_transport_is_built_once(self):
+        self.assertIs(rpc.get_notification_transport(self.conf.conf),
+                      rpc.get_notification_transport(self.conf.conf))
+
+    def test_retry_default_is_bounded(self):
         self.assertEqual(1, self.conf.conf.oslo_messaging_notifications.retry)
 
 
 class TestCleanup(RpcTestCase):
 
     def test_cleanup(self):
-        transport = rpc.NOTIFICATION_TRANSPORT
+        transport = rpc.get_notification_transport(self.conf.conf)
         with mock.patch.object(transport, 'cleanup') as cleanup:
             rpc.cleanup()
         cleanup.assert_called_once_with()
-        self.assertIsNone(rpc.NOTIFIER)
         self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)
         self.assertFalse(rpc.notifications_enabled())
 
     def test_cleanup_twice(self):
         rpc.cleanup()
         rpc.cleanup()
-        self.assertIsNone(rpc.NOTIFIER)
+        self.assertFalse(rpc.notifications_enabled())
 
 
 class TestIfNotificationsEnabled(RpcTestCase):
@@ -224,6 +220,7 @@ class TestIfNotificationsEnabled(RpcTestCase):
 
     def test_unversioned(self):
         self.flags(notification_format='unversioned', group='notifications')
+        rpc.init(self.conf.conf)
         self._assert_skipped()
 
     def test_noop_driver(self):
@@ -235,39 +232,12 @@ class TestIfNotificationsEnabled(RpcTestCase):
         rpc.cleanup()
         self._assert_skipped()
 
-    def test_decided_at_call_time(self):
+    def test_decided_at_init(self):
         self.flags(notification_format='unversioned', group='notifications')
+        self.assertEqual('sent', self.send())
+        del self.calls[:]
+        rpc.init(self.conf.conf)
         self._assert_skipped()
         self.flags(notification_format='both', group='notifications')
+        rpc.init(self.conf.conf)
         self.assertEqual('sent', self.send())
-
-
-class TestSerializers(test.TestCase):
-
-    USES_DB = False
-
-    def test_json_payload_serializer_entity(self):
-        when = datetime.datetime(2012, 10, 29, 13, 42, 5)
-        primitive = rpc.JsonPayloadSerializer.serialize_entity(
-            None, {'when': when, 'items': (1, 2), 'name': 'n'})
-        self.assertEqual({'when': '2012-10-29T13:42:05.000000',
-                          'items': [1, 2], 'name': 'n'}, primitive)
-
-    def test_json_payload_serializer_context(self):
-        ctxt = nova_context.RequestContext(user_id='u', project_id='p')
-        serialized = rpc.JsonPayloadSerializer.serialize_context(ctxt)
-        self.assertIsInstance(serialized, dict)
-        self.assertEqual('u', serialized['user'])
-        self.assertEqual({'a': 1},
-                         rpc.JsonPayloadSerializer.serialize_context(
-                             {'a': 1}))
-
-    def test_versioned_payload_serializer_passes_primitives(self):
-        primitive = {'nova_object.data': {'host': 'h'}}
-        self.assertIs(primitive,
-                      rpc.VersionedPayloadSerializer.serialize_entity(
-                          None, primitive))
-
-    def test_versioned_notifier_uses_the_versioned_serializer(self):
-        self.assertIsInstance(rpc.NOTIFIER._serializer,
-                              rpc.VersionedPayloadSerializer)

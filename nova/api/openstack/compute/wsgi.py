@@ -11,9 +11,12 @@ example::
 
 ``build_application`` assembles the application from an already loaded
 configuration (what nova-api and the tests use); ``init_application`` also
-loads the configuration and registers this API's service record.
+loads the configuration, starts the process's notification relay (unless
+``[notifications] relay_in_services`` is false) and registers this API's
+service record.
 """
 
+import atexit
 import os
 import threading
 
@@ -25,6 +28,7 @@ from nova.api.openstack.compute import routes
 from nova.api.openstack import requestlog
 from nova.api.openstack import router
 from nova.api.openstack import wsgi
+from nova.cmd import common
 import nova.conf
 from nova import config
 from nova import context as nova_context
@@ -128,6 +132,12 @@ def init_application(argv=None, default_config_files=None):
                                             if default_config_files is None
                                             else default_config_files))
     check_database()
+    relay = common.build_relay(CONF, 'nova-api')
+    if relay is not None:
+        relay.start()
+        # NOTE: a WSGI server gives its application no stop hook; the
+        # relay publishes what it can while the interpreter exits.
+        atexit.register(relay.stop)
     register_api_service(CONF.host)
     return build_application(CONF)
 

@@ -2,6 +2,7 @@
 
 import nova.conf
 from nova import rpc
+from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional.api import fixtures as api_fixtures
 from nova.tests.functional.bus import broker
 from nova.tests.functional.bus import fixtures as bus_fixtures
@@ -12,27 +13,45 @@ CONF = nova.conf.CONF
 
 
 class BusTestCase(notification_sample_base.NotificationSampleTestBase):
-    """The real stack sending with ``messagingv2`` to this process's broker.
+    """The real stack publishing with ``messagingv2`` to this process's broker.
 
+    Changes record their notifications in the outbox and ``self.relay``, a
+    relay running in this process as nova-api runs one, publishes them.
     ``self.broker`` is the running broker, ``self.listener`` a listener
     that receives everything sent from the start of the test, and
     ``self.admin_api`` a client of the API served over HTTP on loopback.
+    Queues and exchanges are durable on both sides, as the admin guide
+    recommends for a single broker: they survive a restart of the broker
+    with the (persistent) messages they hold.
     """
+
+    # NOTE: short, so that the tests of relays taking over stay quick.
+    RELAY_LEASE_TIME = 2
+    RELAY_POLL_INTERVAL = 0.1
 
     def setUp(self):
         super().setUp()
         self.broker = self.useFixture(broker.RabbitMQFixture()).broker
+        self.flags(relay_lease_time=self.RELAY_LEASE_TIME,
+                   relay_poll_interval=self.RELAY_POLL_INTERVAL,
+                   relay_retry_max_interval=1.0,
+                   group='notifications')
+        self.flags(amqp_durable_queues=True, group='oslo_messaging_rabbit')
         self.use_transport(self.broker.transport_url)
         self.listener = self.useFixture(bus_fixtures.NotificationListener(
             CONF, self.broker.transport_url))
+        self.relay = self.useFixture(nova_fixtures.RelayFixture()).relay
         self.api_fixture = self.useFixture(api_fixtures.APIServerFixture())
         self.admin_api = self.api_fixture.admin_api
 
     def use_transport(self, url):
-        """Send the versioned notifications with messagingv2 to ``url``."""
+        """Publish the versioned notifications with messagingv2 to ``url``.
+
+        A relay started after this call uses it.
+        """
         self.flags(transport_url=url)
         self.flags(driver=['messagingv2'],
                    group='oslo_messaging_notifications')
         # NOTE: the test's NotificationFixture already registered the
-        # rpc.cleanup that ends this notifier too.
+        # rpc.cleanup that ends this transport too.
         rpc.init(CONF)

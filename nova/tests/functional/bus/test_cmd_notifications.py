@@ -10,11 +10,13 @@ import subprocess
 import threading
 import time
 
+import fixtures
 import oslo_messaging as messaging
 from oslo_utils import uuidutils
 
 from nova.cmd import common
 import nova.conf
+from nova.notifications import drivers
 from nova import service as nova_service
 from nova.tests.functional.bus import base
 
@@ -30,8 +32,12 @@ class ListenCommand(object):
     def __init__(self, test, url, *args):
         self.test = test
         self.pool = 'nova-cli-%s' % uuidutils.generate_uuid(dashed=False)
+        # NOTE: the queues are declared as the services declare them.
+        config = test.useFixture(fixtures.TempDir()).join('nova.conf')
+        with open(config, 'w') as f:
+            f.write('[oslo_messaging_rabbit]\namqp_durable_queues = true\n')
         command = common.console_script('nova-notifications') + [
-            '--config-file', '/dev/null', 'listen', '--transport-url', url,
+            '--config-file', config, 'listen', '--transport-url', url,
             '--pool', self.pool, '--timeout', str(_RUN_TIMEOUT)] + list(args)
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -185,9 +191,9 @@ class TestListen(base.BusTestCase):
         transport = messaging.get_notification_transport(
             CONF, url=self.broker.transport_url)
         self.addCleanup(transport.cleanup)
-        transport._send_notification(
-            messaging.Target(topic='versioned_notifications.info'), {},
-            message, version=2.0, retry=0)
+        driver = drivers.ReportingMessagingV2Driver(
+            CONF, topics=['versioned_notifications'], transport=transport)
+        driver.notify({}, message, message['priority'], 0)
 
     def test_services_table_survives_duplicates_and_late_updates(self):
         command = self.listen('--services', '--format', 'json',

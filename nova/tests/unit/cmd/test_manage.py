@@ -6,16 +6,23 @@ oslo.messaging notifier (in-memory driver).
 """
 
 import argparse
+import datetime
 import io
 import json
 import os
+from unittest import mock
 
 import fixtures
 from oslo_config import cfg
 from oslo_db.sqlalchemy import enginefacade
+from oslo_messaging.notify import _impl_test
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova.cmd import manage
+from nova.db.main import api as db_api
+from nova.notifications import outbox
+from nova.notifications import relay as relay_mod
 from nova import objects
 from nova import test
 
@@ -414,3 +421,105 @@ class TestServiceChanges(ManageTestCase):
             side_effect=RuntimeError('disk on fire')))
         self.assertFailure('Unexpected error (RuntimeError): disk on fire',
                            'service', 'disable', service.uuid)
+
+
+class TestNotificationCommands(ManageTestCase):
+
+    def _status(self):
+        self.assertEqual(manage.SUCCESS, self.manage(
+            'notifications', 'status', '--format', 'json'))
+        return json.loads(self.stdout.getvalue())
+
+    def test_status_of_an_empty_outbox(self):
+        status = self._status()
+        self.assertEqual(
+            {'pending': 0, 'oldest_pending_at': None,
+             'oldest_pending_age': None, 'delivered': 0, 'failing': None,
+             'relays': []}, status)
+
+    def test_status_shows_pending_failing_and_relays(self):
+        service = self.create_service()
+        self.useFixture(fixtures.MockPatchObject(
+            _impl_test.TestDriver, 'notify',
+            side_effect=ConnectionError('bus down')))
+        service.disabled = True
+        service.save()
+        self.notifier.relay.flush(5)
+        now = timeutils.utcnow()
+        db_api.notification_lease_acquire(
+            self.context, 3, 'host9:nova-api:42:abcd',
+            now + datetime.timedelta(seconds=30), now)
+
+        status = self._status()
+        self.assertEqual(1, status['pending'])
+        self.assertEqual(1, status['delivered'])
+        self.assertRegex(status['oldest_pending_age'], r'^\d+ s$')
+        self.assertEqual('service.update', status['failing']['event_type'])
+        self.assertEqual(service.uuid, status['failing']['service_uuid'])
+        self.assertEqual(1, status['failing']['attempts'])
+        self.assertEqual('ConnectionError: bus down',
+                         status['failing']['last_error'])
+        self.assertEqual([{'owner': 'host9:nova-api:42:abcd', 'shards': [3],
+                           'lease_expires_at': mock.ANY}],
+                         status['relays'])
+
+    def test_status_table(self):
+        self.assertEqual(manage.SUCCESS,
+                         self.manage('notifications', 'status'))
+        output = self.stdout.getvalue()
+        self.assertIn('| pending ', output)
+        self.assertIn('| relay ', output)
+
+    def test_purge_keeps_pending_and_recent(self):
+        self.create_service()
+        self.useFixture(fixtures.MockPatchObject(
+            _impl_test.TestDriver, 'notify',
+            side_effect=ConnectionError('bus down')))
+        objects.Service(self.context, host='host2', binary='nova-compute',
+                        topic='compute', report_count=0).create()
+        self.notifier.relay.flush(5)
+
+        self.assertEqual(manage.SUCCESS,
+                         self.manage('notifications', 'purge'))
+        self.assertIn('Purged 0 notifications', self.stdout.getvalue())
+        self.assertEqual(manage.SUCCESS, self.manage(
+            'notifications', 'purge', '--before', '2999-01-01'))
+        self.assertIn('Purged 1 notifications delivered before '
+                      '2999-01-01T00:00:00Z.', self.stdout.getvalue())
+        status = db_api.notification_outbox_status(self.context)
+        self.assertEqual((1, 0), (status['pending'], status['delivered']))
+
+    def test_purge_with_a_bad_date(self):
+        self.assertUsageError('is not an ISO 8601 date', 'notifications',
+                              'purge', '--before', 'yesterday')
+
+
+class TestPublishingBeforeExit(ManageTestCase):
+    """nova-manage publishes what it recorded before it exits."""
+
+    def setUp(self):
+        super().setUp()
+        self.relay = relay_mod.Relay(self.conf.conf, 'nova-manage')
+        self.relay.listen_for_commits()
+        self.addCleanup(outbox.remove_commit_callback, self.relay.wake)
+
+    def test_publishes_its_notification(self):
+        self.assertEqual(manage.SUCCESS, self.manage(
+            'service', 'create', '--host', 'h1', '--binary', 'nova-compute'))
+        manage._publish_own_notifications(self.relay)
+        self.assertEqual(['service.create'], [
+            message['event_type'] for _c, message, _p, _r
+            in _impl_test.NOTIFICATIONS])
+
+    def test_leaves_what_it_cannot_publish_to_relays(self):
+        self.flags(relay_flush_timeout=0.5, group='notifications')
+        self.useFixture(fixtures.MockPatchObject(
+            _impl_test.TestDriver, 'notify',
+            side_effect=ConnectionError('bus down')))
+        self.assertEqual(manage.SUCCESS, self.manage(
+            'service', 'create', '--host', 'h1', '--binary', 'nova-compute'))
+        manage._publish_own_notifications(self.relay)
+        self.assertIn('The notifications of this command wait in the outbox',
+                      self.stdlog.output)
+        self.assertEqual(1, db_api.notification_outbox_status(
+            self.context)['pending'])

@@ -144,7 +144,11 @@ class TestListOpts(testtools.TestCase):
 
     def test_groups_and_options(self):
         listed = self._listed()
-        self.assertEqual(['delivery_timeout', 'notification_format',
+        self.assertEqual(['notification_format', 'outbox_retention_hours',
+                          'relay_batch_size', 'relay_flush_timeout',
+                          'relay_in_services', 'relay_lease_time',
+                          'relay_poll_interval', 'relay_publishers',
+                          'relay_retry_max_interval',
                           'versioned_notifications_topics'],
                          listed['notifications'])
         for name in ('state_path', 'host', 'report_interval',

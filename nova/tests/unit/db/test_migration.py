@@ -3,10 +3,11 @@
 import sqlalchemy as sa
 import testtools
 
+from nova.db.main import models
 from nova.db import migration
 from nova.tests import fixtures as nova_fixtures
 
-HEAD = '8f2a4c1d0b7e'
+HEAD = 'c41e7b9a2d35'
 
 
 class TestMigration(testtools.TestCase):
@@ -26,7 +27,24 @@ class TestMigration(testtools.TestCase):
     def test_db_sync(self):
         migration.db_sync(engine=self.engine)
         self.assertEqual(HEAD, migration.db_version(engine=self.engine))
-        self.assertEqual({'alembic_version', 'services'}, self._tables())
+        self.assertEqual({'alembic_version', 'services',
+                          'notification_outbox',
+                          'notification_relay_leases'}, self._tables())
+
+    def test_a_lease_row_for_every_shard(self):
+        migration.db_sync(engine=self.engine)
+        with self.engine.connect() as connection:
+            shards = [shard for shard, in connection.execute(sa.text(
+                'SELECT shard FROM notification_relay_leases '
+                'ORDER BY shard'))]
+        self.assertEqual(list(range(models.OUTBOX_SHARDS)), shards)
+
+    def test_outbox_indexes(self):
+        migration.db_sync(engine=self.engine)
+        indexes = {index['name']: index['column_names'] for index in
+                   sa.inspect(self.engine).get_indexes('notification_outbox')}
+        self.assertEqual(['shard', 'state', 'id'],
+                         indexes['notification_outbox_shard_state_idx'])
 
     def test_db_sync_twice_changes_nothing(self):
         migration.db_sync(engine=self.engine)

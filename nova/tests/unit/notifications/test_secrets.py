@@ -11,9 +11,11 @@ import os
 import re
 
 from oslo_messaging.notify import _impl_test
+import sqlalchemy
 import testtools
 
 from nova import context as nova_context
+from nova.db.main import api as db_api
 from nova.notifications.objects import base as notification_base
 from nova import objects
 from nova.objects import base
@@ -164,6 +166,7 @@ class TestNoCredentialsEmitted(test.TestCase):
                 setattr(service, field, value)
             service.save()
         service.destroy()
+        self.notifier.flush()
 
     def test_lifecycle_sends_no_secret(self):
         self._lifecycle()
@@ -177,6 +180,18 @@ class TestNoCredentialsEmitted(test.TestCase):
             self.assertEqual([], leaks(message, self.secrets))
             self.assertEqual([], leaks(json.loads(json.dumps(ctxt)),
                                        self.secrets))
+
+    def test_outbox_holds_no_secret(self):
+        self._lifecycle()
+        engine = db_api.get_engine()
+        with engine.connect() as connection:
+            rows = [dict(row._mapping) for row in connection.execute(
+                sqlalchemy.text('SELECT * FROM notification_outbox'))]
+        self.assertEqual(5, len(rows))
+        for row in rows:
+            self.assertEqual([], leaks(
+                {key: str(value) for key, value in row.items()},
+                self.secrets))
 
     def test_log_holds_no_secret(self):
         # NOTE: the log driver, nova's default, writes every notification

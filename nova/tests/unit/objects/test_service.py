@@ -5,6 +5,7 @@ import datetime
 from unittest import mock
 
 import fixtures
+from oslo_db import exception as db_exc
 from oslo_messaging.notify import _impl_test
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -12,9 +13,9 @@ import sqlalchemy as sa
 
 from nova.db.main import api as db_api
 from nova import exception
-from nova.notifications.objects import base as notification_base
 from nova import objects
 from nova.objects import service as service_obj
+from nova import rpc
 from nova import test
 
 FAKE_UUID = 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73'
@@ -197,15 +198,14 @@ class TestServiceCreate(ServiceTestCase):
         self.assertEqual([], self._rows())
         self.assertEqual([], self.notifier.versioned_notifications)
 
-    def test_unknown_binary_is_stored_but_not_notified(self):
-        service = self._create(binary='nova-foo', topic='foo')
-        self.assertEqual('nova-foo', self._row(service.id)['binary'])
-        self.assertEqual([], self.notifier.versioned_notifications)
-        self.assertIn('ERROR nova.objects.service Failed to emit '
-                      'service.create for service %s' % service.uuid,
-                      self.stdlog.output)
+    def test_unknown_binary_is_refused(self):
+        # NOTE: its changes could not be notified, so it is not stored.
+        error = self.assertRaises(exception.ObjectActionError, self._create,
+                                  binary='nova-foo', topic='foo')
         self.assertIn("'nova-foo' is not the binary of a nova service",
-                      self.stdlog.output)
+                      str(error))
+        self.assertEqual([], self._rows())
+        self.assertEqual([], self.notifier.versioned_notifications)
 
 
 class TestServiceFieldTypes(ServiceTestCase):
@@ -508,60 +508,60 @@ class TestServiceList(ServiceTestCase):
 
 
 class TestNotificationFailures(ServiceTestCase):
-    """A failing notifier never fails or undoes the database change."""
+    """A change and its notification commit together, or not at all."""
 
-    def _assert_logged(self, action, service):
-        self.assertIn('ERROR nova.objects.service Failed to emit '
-                      'service.%s for service %s' % (action, service.uuid),
-                      self.stdlog.output)
+    def _outbox(self):
+        with db_api.get_engine().connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(
+                sa.text('SELECT * FROM notification_outbox ORDER BY id'))]
 
-    def test_emit_raising(self):
+    def test_outbox_write_failing_undoes_the_change(self):
         self.useFixture(fixtures.MockPatchObject(
-            notification_base.NotificationBase, 'emit',
-            side_effect=RuntimeError('broker on fire')))
+            db_api, 'notification_outbox_add',
+            side_effect=db_exc.DBError('disk full')))
+        self.assertRaises(db_exc.DBError, self._create)
+        self.assertEqual([], self._rows())
 
+    def test_outbox_write_failing_undoes_an_update(self):
         service = self._create()
-        self.assertEqual(service.uuid, self._row(service.id)['uuid'])
-        self._assert_logged('create', service)
-
+        self.useFixture(fixtures.MockPatchObject(
+            db_api, 'notification_outbox_add',
+            side_effect=db_exc.DBError('disk full')))
         service.disabled = True
-        service.save()
-        self.assertTrue(self._row(service.id)['disabled'])
-        self._assert_logged('update', service)
+        self.assertRaises(db_exc.DBError, service.save)
+        self.assertFalse(self._row(service.id)['disabled'])
+        self.assertRaises(db_exc.DBError, service.destroy)
+        self.assertEqual(0, self._row(service.id)['deleted'])
 
-        service.destroy()
-        self.assertEqual(service.id, self._row(service.id)['deleted'])
-        self._assert_logged('delete', service)
-        self.assertIn('RuntimeError: broker on fire',
-                      self.stdlog.output)
-        self.assertEqual([], self.notifier.versioned_notifications)
+    def test_payload_that_cannot_be_built_undoes_the_change(self):
+        self.useFixture(fixtures.MockPatch(
+            'nova.notifications.objects.service.ServiceStatusPayload',
+            side_effect=ValueError('cannot populate')))
+        error = self.assertRaises(exception.ObjectActionError, self._create)
+        self.assertIn('cannot populate', str(error))
+        self.assertEqual([], self._rows())
+        self.assertEqual([], self._outbox())
 
-    def test_driver_raising(self):
+    def test_driver_raising_leaves_the_change_and_its_notification(self):
         self.useFixture(fixtures.MockPatchObject(
             _impl_test.TestDriver, 'notify',
             side_effect=ConnectionError('no broker')))
-
         service = self._create()
         service.forced_down = True
         service.save()
 
-        row = self._row(service.id)
-        self.assertEqual(service.uuid, row['uuid'])
-        self.assertTrue(row['forced_down'])
-        # NOTE: oslo.messaging logs what its driver raised.
-        self.assertIn("Problem 'no broker' attempting to send to "
-                      "notification system", self.stdlog.output)
-
-    def test_payload_that_cannot_be_built(self):
-        self.useFixture(fixtures.MockPatch(
-            'nova.notifications.objects.service.ServiceStatusPayload',
-            side_effect=ValueError('cannot populate')))
-        service = self._create()
-        self.assertEqual(service.uuid, self._row(service.id)['uuid'])
-        self._assert_logged('create', service)
+        self.assertTrue(self._row(service.id)['forced_down'])
+        self.assertFalse(self.notifier.relay.flush(5))
+        pending = [row for row in self._outbox() if row['state'] == 'pending']
+        self.assertEqual(['service.create', 'service.update'],
+                         [row['event_type'] for row in pending])
+        self.assertEqual(1, pending[0]['attempts'])
+        self.assertEqual('ConnectionError: no broker',
+                         pending[0]['last_error'])
 
     def test_disabled_notifications_build_nothing(self):
         self.flags(notification_format='unversioned', group='notifications')
+        rpc.init(self.conf.conf)
         with mock.patch('nova.notifications.objects.service.'
                         'ServiceStatusPayload') as payload:
             service = self._create()
@@ -569,8 +569,17 @@ class TestNotificationFailures(ServiceTestCase):
             service.save()
             service.destroy()
         payload.assert_not_called()
+        self.assertEqual([], self._outbox())
         self.assertEqual([], self.notifier.versioned_notifications)
         self.assertEqual(service.id, self._row(service.id)['deleted'])
+
+    def test_noop_driver_writes_nothing(self):
+        self.flags(driver=['noop'], group='oslo_messaging_notifications')
+        rpc.init(self.conf.conf)
+        service = self._create()
+        service.disabled = True
+        service.save()
+        self.assertEqual([], self._outbox())
 
 
 class TestServiceInCallerTransaction(ServiceTestCase):

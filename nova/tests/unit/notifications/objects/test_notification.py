@@ -187,8 +187,7 @@ class TestPopulateSchema(test.TestCase):
 
 
 class TestEmit(test.TestCase):
-
-    USES_DB = False
+    """emit records in the outbox; the relay delivers what it recorded."""
 
     def _notification(self, payload=None,
                       priority=fields.NotificationPriority.INFO,
@@ -272,6 +271,7 @@ class TestEmit(test.TestCase):
 
     def test_retry_is_bounded(self):
         self._notification().emit(self.context)
+        self.notifier.flush()
         _ctxt, _message, _priority, retry = _impl_test.NOTIFICATIONS[0]
         self.assertEqual(self.conf.conf.oslo_messaging_notifications.retry,
                          retry)
@@ -288,10 +288,6 @@ class TestEmit(test.TestCase):
     def test_unversioned_format_emits_nothing(self):
         self.flags(notification_format='unversioned', group='notifications')
         rpc.init(self.conf.conf)
-        self._assert_nothing_emitted()
-
-    def test_unversioned_format_even_without_init(self):
-        self.flags(notification_format='unversioned', group='notifications')
         self._assert_nothing_emitted()
 
     def test_noop_driver_emits_nothing(self):

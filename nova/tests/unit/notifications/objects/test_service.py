@@ -105,22 +105,26 @@ class TestServiceStatusPayload(test.TestCase):
         payload = service_notification.ServiceStatusPayload()
         self.assertFalse(payload.populated)
 
-    def test_notification_carries_the_payload(self):
+    def test_for_service(self):
         service = make_service(disabled=True, disabled_reason='test2')
-        service_notification.ServiceStatusNotification(
-            priority=fields.NotificationPriority.INFO,
-            publisher=notification.NotificationPublisher.from_service_obj(
-                service),
-            event_type=notification.EventType(
-                object='service', action=fields.NotificationAction.UPDATE),
-            payload=service_notification.ServiceStatusPayload(service),
-        ).emit(self.context)
-        message, = self.notifier.versioned_notifications
-        self.assertEqual('service.update', message['event_type'])
-        self.assertEqual('nova-compute:host1', message['publisher_id'])
-        data = message['payload']['nova_object.data']
-        self.assertTrue(data['disabled'])
-        self.assertEqual('test2', data['disabled_reason'])
+        status = service_notification.ServiceStatusNotification.for_service(
+            service, fields.NotificationAction.UPDATE)
+        self.assertEqual(fields.NotificationPriority.INFO, status.priority)
+        self.assertEqual('service.update',
+                         status.event_type.to_notification_event_type_field())
+        self.assertEqual('nova-compute:host1',
+                         status.publisher.to_publisher_id())
+        self.assertTrue(status.payload.populated)
+        self.assertTrue(status.payload.disabled)
+        self.assertEqual('test2', status.payload.disabled_reason)
+        self.assertEqual(service.uuid, status.payload.uuid)
+
+    def test_for_service_of_a_binary_that_publishes_nothing(self):
+        service = make_service(binary='nova-nothing')
+        self.assertRaises(
+            ValueError,
+            service_notification.ServiceStatusNotification.for_service,
+            service, fields.NotificationAction.UPDATE)
 
     def test_samples_declared(self):
         self.assertCountEqual(

@@ -1,0 +1,477 @@
+"""Relays: publish the notification outbox to the message bus, in order.
+
+A relay publishes the pending rows of ``nova.notifications.outbox``, oldest
+first, through the configured notifier drivers, and marks a row delivered
+only once the drivers returned (with RabbitMQ: once the broker confirmed
+it). The outbox is cut into shards, a service's rows always in the same one;
+a relay publishes a shard only while it holds the shard's lease in the
+database, so any number of relays can share a database and a service's
+notifications still leave one at a time, in commit order. A relay that dies
+loses its leases when they expire (``[notifications] relay_lease_time``);
+another relay then goes on where it stopped. Delivery is at least once: a
+relay that dies between publishing and marking a row, or a message the bus
+accepted twice, makes a duplicate with the same ``message_id``.
+
+While the bus fails, a shard is tried again after a wait that starts at half
+a second and doubles up to ``relay_retry_max_interval``, one shard at a time;
+an outage is logged once at ERROR when it starts and once when it ends. The
+request path never waits for any of this.
+"""
+
+import datetime
+import os
+import threading
+import time
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+from oslo_serialization import jsonutils
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import stevedore
+
+from nova import context as nova_context
+from nova.db.main import api as db
+from nova import exception
+from nova.notifications import drivers as relay_drivers
+from nova.notifications import outbox
+from nova.notifications import redaction
+from nova import rpc
+
+LOG = logging.getLogger(__name__)
+
+DRIVER_NAMESPACE = 'oslo.messaging.notify.drivers'
+
+_FIRST_RETRY = 0.5
+_FIRST_LEASE_WAIT = 0.05
+_PURGE_INTERVAL = 3600.0
+_PURGE_BATCH = 1000
+_ERROR_LENGTH = 1000
+
+
+def load_drivers(conf, transport):
+    """Load the notifier drivers a relay publishes with.
+
+    ``[oslo_messaging_notifications] driver`` names them; ``messaging`` and
+    ``messagingv2`` become their failure-reporting twins, ``noop`` is left
+    out.
+
+    :raises NotificationDriverNotFound: naming the unknown drivers and the
+        known ones.
+    """
+    names = [relay_drivers.relay_driver_name(name)
+             for name in conf.oslo_messaging_notifications.driver
+             if name != 'noop']
+    known = set(stevedore.ExtensionManager(DRIVER_NAMESPACE).names())
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise exception.NotificationDriverNotFound(
+            names=', '.join(unknown), known=', '.join(sorted(known)))
+    manager = stevedore.NamedExtensionManager(
+        DRIVER_NAMESPACE, names, invoke_on_load=True,
+        invoke_args=(conf,),
+        invoke_kwds={
+            'topics': conf.notifications.versioned_notifications_topics,
+            'transport': transport},
+        name_order=True, on_load_failure_callback=_load_failure)
+    return [extension.obj for extension in manager]
+
+
+def _load_failure(manager, entrypoint, error):
+    raise error
+
+
+def describe(row):
+    """Name a notification of the outbox for the log."""
+    subject = ('service %s' % row.service_uuid if row.service_uuid
+               else 'publisher %s' % row.publisher_id)
+    return '%s for %s (message_id %s)' % (row.event_type, subject,
+                                          row.message_id)
+
+
+def purge_delivered(context, before, stop=lambda: False):
+    """Delete the notifications delivered before ``before``, in batches.
+
+    Pending notifications are never deleted. ``stop()`` is asked between
+    batches. Returns how many were deleted.
+    """
+    total = 0
+    while not stop():
+        count = db.notification_outbox_purge(context, before, _PURGE_BATCH)
+        total += count
+        if count < _PURGE_BATCH:
+            break
+    if total:
+        LOG.info('Purged %d delivered notifications from before %s',
+                 total, before)
+    return total
+
+
+class _Outage(object):
+    """A run of failed attempts, from the first to the next success."""
+
+    def __init__(self):
+        self.started = time.monotonic()
+        self.failures = 1
+
+
+class Relay(object):
+    """Publishes the outbox's pending notifications, in order per service.
+
+    ``start`` runs it in threads of this process (``[notifications]
+    relay_publishers`` publishers and a watcher); ``stop`` ends them and
+    publishes what is left of this process's notifications, within
+    ``relay_flush_timeout``. Without ``start``, ``flush`` publishes in the
+    calling thread (what nova-manage and tests do).
+
+    :param name: what runs the relay (``nova-api``...), in its lease owner
+        name with the host and the process id.
+    :raises NotificationDriverNotFound: for an unknown notifier driver;
+        InvalidNotificationTransport for a transport URL that cannot be
+        used.
+    """
+
+    def __init__(self, conf, name):
+        self.conf = conf
+        self.owner = '%s:%s:%d:%s' % (conf.host, name, os.getpid(),
+                                      uuidutils.generate_uuid()[:8])
+        self._options = conf.notifications
+        self._secrets = redaction.transport_secrets(conf)
+        try:
+            transport = rpc.get_notification_transport(conf)
+        except (messaging.InvalidTransportURL, ValueError) as error:
+            url = (conf.oslo_messaging_notifications.transport_url or
+                   conf.transport_url)
+            raise exception.InvalidNotificationTransport(
+                url=redaction.redacted_url(conf, url),
+                reason=redaction.redact(str(error), self._secrets))
+        self._drivers = load_drivers(conf, transport)
+        self._retry = conf.oslo_messaging_notifications.retry
+        self._context = nova_context.get_admin_context()
+        self._cond = threading.Condition()
+        self._wanted = set()
+        self._busy = set()
+        self._not_before = {}
+        self._backoff = {}
+        self._lease_wait = {}
+        self._outage = None
+        self._probe_at = 0.0
+        self._probe_backoff = 0.0
+        self._stopping = threading.Event()
+        self._threads = []
+        self._listening = False
+
+    # Running in threads
+
+    def start(self):
+        """Publish from threads of this process until ``stop``."""
+        self.listen_for_commits()
+        self._stopping.clear()
+        self._threads = [threading.Thread(
+            target=self._publish_loop, name='notification-relay-%d' % index,
+            daemon=True) for index in range(self._options.relay_publishers)]
+        self._threads.append(threading.Thread(
+            target=self._watch_loop, name='notification-relay-watcher',
+            daemon=True))
+        for thread in self._threads:
+            thread.start()
+        LOG.info('Notification relay %s started: %d publishers, polling '
+                 'every %.2f s', self.owner, self._options.relay_publishers,
+                 self._options.relay_poll_interval)
+
+    def listen_for_commits(self):
+        """Note the shards of this process's outbox rows as they commit."""
+        if not self._listening:
+            outbox.add_commit_callback(self.wake)
+            self._listening = True
+
+    def wake(self, shards):
+        """Have ``shards`` published as soon as possible."""
+        with self._cond:
+            self._wanted.update(shards)
+            self._cond.notify_all()
+
+    def stop(self, timeout=None):
+        """Stop the threads, then publish what this process left, in time.
+
+        Returns whether nothing this relay knew of was left pending.
+        """
+        timeout = (self._options.relay_flush_timeout if timeout is None
+                   else timeout)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._stopping.set()
+            self._cond.notify_all()
+        for thread in self._threads:
+            # NOTE: a publisher stuck on a silent bus is left behind (it is
+            # a daemon thread); its shard's lease expires.
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads = []
+        if self._listening:
+            outbox.remove_commit_callback(self.wake)
+            self._listening = False
+        done = self.flush_committed(max(0.0, deadline - time.monotonic()))
+        LOG.info('Notification relay %s stopped%s', self.owner,
+                 '' if done else '; pending notifications are left to '
+                 'other relays')
+        return done
+
+    def flush_committed(self, timeout):
+        """Publish what this relay was told of and did not publish yet.
+
+        Those are the shards of this process's commits since
+        ``listen_for_commits`` (and, once started, those it found pending).
+        Returns as ``flush``.
+        """
+        with self._cond:
+            shards = set(self._wanted)
+        return self.flush(timeout, shards)
+
+    def flush(self, timeout, shards=None):
+        """Publish the pending notifications of ``shards`` (default: all).
+
+        In the calling thread, one attempt each, for at most ``timeout``
+        seconds. A shard another relay holds is left to it. Returns whether
+        every shard was emptied or is being published by another relay.
+        """
+        deadline = time.monotonic() + timeout
+        if shards is None:
+            shards = db.notification_outbox_pending_shards(self._context)
+        done = True
+        for shard in sorted(shards):
+            if not self._claim(shard, deadline):
+                done = False
+                continue
+            try:
+                emptied = self._drain(shard, deadline, flushing=True)
+            finally:
+                self._release(shard)
+            if emptied is False:
+                done = False
+        return done
+
+    def _claim(self, shard, deadline):
+        with self._cond:
+            while shard in self._busy:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            self._busy.add(shard)
+            self._wanted.discard(shard)
+            return True
+
+    def _release(self, shard):
+        with self._cond:
+            self._busy.discard(shard)
+            self._cond.notify_all()
+
+    def _publish_loop(self):
+        while True:
+            shard = self._next_shard()
+            if shard is None:
+                return
+            try:
+                self._drain(shard)
+            except Exception:
+                LOG.exception('Notification relay %s failed on shard %d',
+                              self.owner, shard)
+                self._later(shard, self._options.relay_poll_interval)
+            finally:
+                self._release(shard)
+
+    def _next_shard(self):
+        """Wait for a shard to publish; None once stopping."""
+        with self._cond:
+            while not self._stopping.is_set():
+                now = time.monotonic()
+                waits = {shard: self._not_before.get(shard, 0.0)
+                         for shard in self._wanted - self._busy}
+                if self._outage is not None:
+                    # NOTE: while the bus fails, one probe at a time.
+                    waits = ({} if self._busy else
+                             {shard: max(wait, self._probe_at)
+                              for shard, wait in waits.items()})
+                if waits:
+                    shard = min(waits, key=waits.get)
+                    if waits[shard] <= now:
+                        self._wanted.discard(shard)
+                        self._busy.add(shard)
+                        return shard
+                self._cond.wait(min(waits.values()) - now if waits
+                                else None)
+            return None
+
+    def _later(self, shard, delay):
+        with self._cond:
+            self._not_before[shard] = time.monotonic() + delay
+            self._wanted.add(shard)
+            self._cond.notify_all()
+
+    def _watch_loop(self):
+        next_purge = time.monotonic()
+        while not self._stopping.is_set():
+            try:
+                self.wake(db.notification_outbox_pending_shards(
+                    self._context))
+                if time.monotonic() >= next_purge:
+                    self.purge()
+                    next_purge = time.monotonic() + _PURGE_INTERVAL
+            except Exception as error:
+                LOG.warning('Notification relay %s cannot read the outbox: '
+                            '%s', self.owner, self._reason(error))
+            self._stopping.wait(self._options.relay_poll_interval)
+
+    def purge(self, before=None):
+        """Delete delivered notifications older than the retention.
+
+        Returns how many were deleted.
+        """
+        if before is None:
+            before = timeutils.utcnow() - _hours(
+                self._options.outbox_retention_hours)
+        return purge_delivered(self._context, before, self._stopping.is_set)
+
+    # Publishing a shard
+
+    def _lease_expiry(self, now):
+        return now + _seconds(self._options.relay_lease_time)
+
+    def _drain(self, shard, deadline=None, flushing=False):
+        """Publish ``shard`` while holding its lease, until it is empty.
+
+        Returns True once it is empty, None when another relay holds it,
+        False when a notification failed, time ran out or the relay stops.
+        """
+        now = timeutils.utcnow()
+        if not db.notification_lease_acquire(
+                self._context, shard, self.owner, self._lease_expiry(now),
+                now):
+            if not flushing:
+                # NOTE: its holder publishes it; looking again soon covers
+                # a row it did not see before it let the lease go.
+                self._later(shard, self._next_lease_wait(shard))
+            return None
+        self._lease_wait.pop(shard, None)
+        try:
+            return self._drain_held(shard, deadline, flushing)
+        finally:
+            try:
+                db.notification_lease_release(self._context, shard,
+                                              self.owner)
+            except Exception as error:
+                LOG.warning('Notification relay %s could not release shard '
+                            '%d (it expires by itself): %s', self.owner,
+                            shard, self._reason(error))
+
+    def _drain_held(self, shard, deadline, flushing):
+        batch = self._options.relay_batch_size
+        while True:
+            rows = db.notification_outbox_get_pending(self._context, shard,
+                                                      batch)
+            if not rows:
+                return True
+            published, failure = self._publish(rows)
+            now = timeutils.utcnow()
+            held = db.notification_outbox_mark_delivered(
+                self._context, shard, self.owner,
+                [row.id for row in published], now, self._lease_expiry(now))
+            if published:
+                self._succeeded(shard)
+            if failure is not None:
+                row, error = failure
+                reason = self._reason(error)
+                db.notification_outbox_mark_failed(self._context, row.id,
+                                                   reason, now)
+                self._failed(shard, row, reason, flushing)
+                return False
+            if not held:
+                LOG.warning('Notification relay %s lost the lease of shard '
+                            '%d (it took longer than %d s); another relay '
+                            'goes on with it', self.owner, shard,
+                            self._options.relay_lease_time)
+                return False
+            if ((deadline is not None and time.monotonic() >= deadline) or
+                    (self._stopping.is_set() and not flushing)):
+                self.wake([shard])
+                return False
+
+    def _publish(self, rows):
+        """Publish ``rows`` in order; return (published, (row, error))."""
+        published = []
+        for row in rows:
+            try:
+                message = {
+                    'message_id': row.message_id,
+                    'publisher_id': row.publisher_id,
+                    'event_type': row.event_type,
+                    'priority': row.priority,
+                    'payload': jsonutils.loads(row.payload),
+                    'timestamp': row.timestamp,
+                }
+                ctxt = jsonutils.loads(row.context)
+                for driver in self._drivers:
+                    driver.notify(ctxt, message, row.priority, self._retry)
+            except Exception as error:
+                return published, (row, error)
+            published.append(row)
+        return published, None
+
+    def _reason(self, error):
+        text = redaction.redact('%s: %s' % (type(error).__name__, error),
+                                self._secrets)
+        return text[:_ERROR_LENGTH]
+
+    def _next_lease_wait(self, shard):
+        wait = min(max(self._lease_wait.get(shard, 0.0) * 2,
+                       _FIRST_LEASE_WAIT),
+                   self._options.relay_poll_interval)
+        self._lease_wait[shard] = wait
+        return wait
+
+    def _failed(self, shard, row, reason, flushing):
+        cap = self._options.relay_retry_max_interval
+        with self._cond:
+            backoff = min(max(self._backoff.get(shard, 0.0) * 2,
+                              _FIRST_RETRY), cap)
+            self._backoff[shard] = backoff
+            self._probe_backoff = min(max(self._probe_backoff * 2,
+                                          _FIRST_RETRY), cap)
+            self._probe_at = time.monotonic() + self._probe_backoff
+            starts = self._outage is None
+            if starts:
+                self._outage = _Outage()
+            else:
+                self._outage.failures += 1
+        if not flushing:
+            self._later(shard, backoff)
+        if starts:
+            LOG.error('Cannot publish notification %s: %s. It stays in the '
+                      'notification outbox with those after it, and is '
+                      'tried again after %g s, then up to every %g s.',
+                      describe(row), reason, backoff, cap)
+        else:
+            LOG.debug('Still cannot publish notification %s: %s',
+                      describe(row), reason)
+
+    def _succeeded(self, shard):
+        with self._cond:
+            self._backoff.pop(shard, None)
+            self._not_before.pop(shard, None)
+            outage, self._outage = self._outage, None
+            self._probe_backoff = 0.0
+            self._probe_at = 0.0
+            self._cond.notify_all()
+        if outage is not None:
+            LOG.warning('Notifications are published again after %.1f s and '
+                        '%d failed attempts; those that waited in the outbox '
+                        'follow in order.',
+                        time.monotonic() - outage.started, outage.failures)
+
+
+def _seconds(value):
+    return datetime.timedelta(seconds=value)
+
+
+def _hours(value):
+    return datetime.timedelta(hours=value)
