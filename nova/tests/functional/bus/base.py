@@ -1,6 +1,7 @@
 """Base class of the tests whose notifications travel through RabbitMQ."""
 
 import nova.conf
+from nova import objects
 from nova import rpc
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional.api import fixtures as api_fixtures
@@ -43,6 +44,17 @@ class BusTestCase(notification_sample_base.NotificationSampleTestBase):
         self.relay = self.useFixture(nova_fixtures.RelayFixture()).relay
         self.api_fixture = self.useFixture(api_fixtures.APIServerFixture())
         self.admin_api = self.api_fixture.admin_api
+
+    def create_services(self, count):
+        """Create ``count`` compute services, on host0, host1..."""
+        services = []
+        for index in range(count):
+            service = objects.Service(
+                self.context, host='host%d' % index, binary='nova-compute',
+                topic='compute', report_count=0)
+            service.create()
+            services.append(service)
+        return services
 
     def use_transport(self, url):
         """Publish the versioned notifications with messagingv2 to ``url``.

@@ -59,6 +59,19 @@ class NotificationListener(fixtures.Fixture):
                 self._arrived.wait(remaining)
             return list(self._messages)
 
+    def wait_until(self, predicate, timeout, what):
+        """Return the messages once ``predicate(messages)`` holds.
+
+        :raises AssertionError: naming ``what`` when it does not in time.
+        """
+        with self._arrived:
+            if not self._arrived.wait_for(
+                    lambda: predicate(self._messages), timeout=timeout):
+                raise AssertionError('%s did not happen within %.0fs (%d '
+                                     'notifications received)'
+                                     % (what, timeout, len(self._messages)))
+            return list(self._messages)
+
     def assert_nothing_more(self, count, wait=0.5):
         """Assert that ``count`` messages at most arrive within ``wait``."""
         with self._arrived:

@@ -39,16 +39,6 @@ class TestOrderOnTheBus(base.BusTestCase):
 
     BURST = 40
 
-    def _create_services(self, count):
-        services = []
-        for index in range(count):
-            service = objects.Service(
-                self.context, host='host%d' % index, binary='nova-compute',
-                topic='compute', report_count=0)
-            service.create()
-            services.append(service)
-        return services
-
     @staticmethod
     def _data(message):
         return message['payload']['nova_object.data']
@@ -61,7 +51,7 @@ class TestOrderOnTheBus(base.BusTestCase):
         return by_uuid
 
     def test_burst_of_updates_arrives_in_order(self):
-        services = self._create_services(3)
+        services = self.create_services(3)
         for step in range(self.BURST):
             for service in services:
                 self.admin_api.put_service(
@@ -78,7 +68,7 @@ class TestOrderOnTheBus(base.BusTestCase):
                 [self._data(m)['disabled_reason'] for m in messages[1:]])
 
     def test_concurrent_updates_end_in_the_committed_state(self):
-        service, = self._create_services(1)
+        service, = self.create_services(1)
         threads = 4
         per_thread = 10
 
