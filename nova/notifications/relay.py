@@ -154,6 +154,7 @@ class Relay(object):
         self._not_before = {}
         self._backoff = {}
         self._lease_wait = {}
+        self._leases = {}
         self._outage = None
         self._probe_at = 0.0
         self._probe_backoff = 0.0
@@ -230,24 +231,37 @@ class Relay(object):
     def flush(self, timeout, shards=None):
         """Publish the pending notifications of ``shards`` (default: all).
 
-        In the calling thread, one attempt each, for at most ``timeout``
-        seconds. A shard another relay holds is left to it. Returns whether
-        every shard was emptied or is being published by another relay.
+        In the calling thread, for at most ``timeout`` seconds (plus the
+        attempt in progress then), and no further once the bus failed. A
+        shard another relay holds is left to it. Returns whether every
+        shard was emptied or is being published by another relay.
         """
         deadline = time.monotonic() + timeout
         if shards is None:
             shards = db.notification_outbox_pending_shards(self._context)
         done = True
-        for shard in sorted(shards):
-            if not self._claim(shard, deadline):
-                done = False
-                continue
-            try:
-                emptied = self._drain(shard, deadline, flushing=True)
-            finally:
-                self._release(shard)
-            if emptied is False:
-                done = False
+        try:
+            for shard in sorted(shards):
+                if time.monotonic() >= deadline:
+                    done = False
+                    break
+                if not self._claim(shard, deadline):
+                    done = False
+                    continue
+                try:
+                    emptied = self._drain(shard, deadline, flushing=True)
+                finally:
+                    self._release(shard)
+                if emptied is False:
+                    done = False
+                    if self._outage is not None:
+                        # NOTE: the bus fails: another attempt would only
+                        # cost another wait for it.
+                        break
+        finally:
+            # NOTE: whoever flushes may exit next: its leases must not keep
+            # other relays waiting.
+            self.release_leases(idle_for=0.0)
         return done
 
     def _claim(self, shard, deadline):
@@ -314,6 +328,8 @@ class Relay(object):
             try:
                 self.wake(db.notification_outbox_pending_shards(
                     self._context))
+                self.release_leases(
+                    idle_for=self._options.relay_poll_interval)
                 if time.monotonic() >= next_purge:
                     self.purge()
                     next_purge = time.monotonic() + _PURGE_INTERVAL
@@ -337,6 +353,32 @@ class Relay(object):
     def _lease_expiry(self, now):
         return now + _seconds(self._options.relay_lease_time)
 
+    def release_leases(self, idle_for):
+        """Give up the leases of shards unused for ``idle_for`` seconds.
+
+        A relay keeps a shard's lease between batches, so that publishing a
+        notification costs one write of the database (marking it, which
+        renews the lease) rather than three.
+        """
+        now = time.monotonic()
+        with self._cond:
+            idle = [shard for shard, (_expiry, used) in self._leases.items()
+                    if shard not in self._busy and now - used >= idle_for]
+            for shard in idle:
+                del self._leases[shard]
+        if idle:
+            try:
+                db.notification_lease_release(self._context, idle,
+                                              self.owner)
+            except Exception as error:
+                LOG.warning('Notification relay %s could not release its '
+                            'leases (they expire by themselves): %s',
+                            self.owner, self._reason(error))
+
+    def _hold(self, shard, expiry):
+        with self._cond:
+            self._leases[shard] = (expiry, time.monotonic())
+
     def _drain(self, shard, deadline=None, flushing=False):
         """Publish ``shard`` while holding its lease, until it is empty.
 
@@ -344,25 +386,24 @@ class Relay(object):
         False when a notification failed, time ran out or the relay stops.
         """
         now = timeutils.utcnow()
-        if not db.notification_lease_acquire(
-                self._context, shard, self.owner, self._lease_expiry(now),
-                now):
-            if not flushing:
-                # NOTE: its holder publishes it; looking again soon covers
-                # a row it did not see before it let the lease go.
-                self._later(shard, self._next_lease_wait(shard))
-            return None
-        self._lease_wait.pop(shard, None)
-        try:
-            return self._drain_held(shard, deadline, flushing)
-        finally:
-            try:
-                db.notification_lease_release(self._context, shard,
-                                              self.owner)
-            except Exception as error:
-                LOG.warning('Notification relay %s could not release shard '
-                            '%d (it expires by itself): %s', self.owner,
-                            shard, self._reason(error))
+        with self._cond:
+            expiry, _used = self._leases.get(shard, (None, None))
+        # NOTE: renewed at least half a lease before it expires.
+        if expiry is None or expiry - now < _seconds(
+                self._options.relay_lease_time / 2.0):
+            expiry = self._lease_expiry(now)
+            if not db.notification_lease_acquire(
+                    self._context, shard, self.owner, expiry, now):
+                with self._cond:
+                    self._leases.pop(shard, None)
+                if not flushing:
+                    # NOTE: its holder publishes it; looking again soon
+                    # covers a row it did not see before it let go.
+                    self._later(shard, self._next_lease_wait(shard))
+                return None
+            self._lease_wait.pop(shard, None)
+        self._hold(shard, expiry)
+        return self._drain_held(shard, deadline, flushing)
 
     def _drain_held(self, shard, deadline, flushing):
         batch = self._options.relay_batch_size
@@ -373,9 +414,15 @@ class Relay(object):
                 return True
             published, failure = self._publish(rows)
             now = timeutils.utcnow()
+            expiry = self._lease_expiry(now)
             held = db.notification_outbox_mark_delivered(
                 self._context, shard, self.owner,
-                [row.id for row in published], now, self._lease_expiry(now))
+                [row.id for row in published], now, expiry)
+            if held:
+                self._hold(shard, expiry)
+            else:
+                with self._cond:
+                    self._leases.pop(shard, None)
             if published:
                 self._succeeded(shard)
             if failure is not None:
@@ -391,6 +438,10 @@ class Relay(object):
                             'goes on with it', self.owner, shard,
                             self._options.relay_lease_time)
                 return False
+            if len(rows) < batch:
+                # NOTE: what this process commits next wakes the shard
+                # again; what others commit, the watcher finds.
+                return True
             if ((deadline is not None and time.monotonic() >= deadline) or
                     (self._stopping.is_set() and not flushing)):
                 self.wake([shard])

@@ -271,10 +271,11 @@ def notification_lease_acquire(context, shard, owner, expires_at, now):
 
 
 @_writer
-def notification_lease_release(context, shard, owner):
-    """Give up ``owner``'s lease of ``shard``, if it still holds it."""
+def notification_lease_release(context, shards, owner):
+    """Give up ``owner``'s leases of ``shards``, those it still holds."""
     lease = models.NotificationRelayLease
-    context.session.query(lease).filter_by(shard=shard, owner=owner).update(
+    context.session.query(lease).filter(
+        lease.shard.in_(list(shards)), lease.owner == owner).update(
         {'owner': None, 'expires_at': None}, synchronize_session=False)
 
 

@@ -149,9 +149,9 @@ class TestLeases(RelayTestCase):
         self.assertTrue(self._take_lease(shard, 'first', 60))
         self.assertFalse(self._take_lease(shard, 'second', 60))
         self.assertTrue(self._take_lease(shard, 'first', 60))
-        db_api.notification_lease_release(self.context, shard, 'second')
+        db_api.notification_lease_release(self.context, [shard], 'second')
         self.assertFalse(self._take_lease(shard, 'second', 60))
-        db_api.notification_lease_release(self.context, shard, 'first')
+        db_api.notification_lease_release(self.context, [shard], 'first')
         self.assertTrue(self._take_lease(shard, 'second', 60))
 
     def test_leases_are_released_after_publishing(self):
@@ -159,6 +159,19 @@ class TestLeases(RelayTestCase):
         self._relay().flush(_WAIT)
         self.assertEqual([], db_api.notification_outbox_status(
             self.context)['leases'])
+
+    def test_a_running_relay_keeps_its_lease_until_idle(self):
+        self.flags(relay_poll_interval=0.2, group='notifications')
+        relay = self._relay()
+        relay.start()
+        self.addCleanup(relay.stop, 1)
+        self._record('uuid-a', 'a')
+        self._wait_for(lambda: published(), 'publication')
+        leases = db_api.notification_outbox_status(self.context)['leases']
+        self.assertEqual([(relay.owner, self._shard('uuid-a'))],
+                         [(owner, shard) for owner, shard, _at in leases])
+        self._wait_for(lambda: not db_api.notification_outbox_status(
+            self.context)['leases'], 'the release of the idle lease')
 
     def test_concurrent_relays_publish_each_row_once_in_order(self):
         services = ['uuid-%d' % index for index in range(8)]
