@@ -7,6 +7,8 @@ call is its own transaction.
 
 import contextlib
 import functools
+import sqlite3
+import threading
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
@@ -41,15 +43,50 @@ def _sqlite_begin_immediate(conn):
         conn.info['in_transaction'] = True
 
 
+# NOTE: SQLite has one writer at a time. Writers of one process that find
+# the database locked sleep in SQLite's busy handler, with delays growing to
+# 100 ms a try: with a few API threads and a relay writing at once, a PUT's
+# p99 reached seconds. They queue on this lock instead; writers of other
+# processes still meet at SQLite's own lock. Other databases lock rows.
+_SQLITE_WRITERS = threading.RLock()
+
+
+@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, 'connect')
+def _sqlite_write_ahead_log(dbapi_connection, connection_record):
+    # NOTE: in SQLite's default rollback journal a commit waits for every
+    # reader and readers wait for a commit, sleeping in SQLite's busy
+    # handler; the relays read the outbox while the API writes it. With the
+    # write-ahead log, readers and the writer do not block each other. It is
+    # a property of the database file, kept once set; a database in memory
+    # has no file and keeps its journal.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute('PRAGMA journal_mode')
+            if cursor.fetchone()[0] not in ('wal', 'memory'):
+                cursor.execute('PRAGMA journal_mode=WAL')
+        finally:
+            cursor.close()
+
+
 @contextlib.contextmanager
 def _write_transaction(context):
-    with main_context_manager.writer.using(context) as session:
-        if not session.info.get(_WRITE_TRANSACTION):
-            # NOTE: the outermost writer begins the transaction, with the
-            # option that tells _sqlite_begin_immediate it will write.
-            session.connection(execution_options={_WRITE_TRANSACTION: True})
-            session.info[_WRITE_TRANSACTION] = True
-        yield session
+    serialized = (main_context_manager.writer.get_engine().dialect.name ==
+                  'sqlite')
+    if serialized:
+        _SQLITE_WRITERS.acquire()
+    try:
+        with main_context_manager.writer.using(context) as session:
+            if not session.info.get(_WRITE_TRANSACTION):
+                # NOTE: the outermost writer begins the transaction, with
+                # the option that tells _sqlite_begin_immediate it writes.
+                session.connection(
+                    execution_options={_WRITE_TRANSACTION: True})
+                session.info[_WRITE_TRANSACTION] = True
+            yield session
+    finally:
+        if serialized:
+            _SQLITE_WRITERS.release()
 
 
 def configure(conf):

@@ -339,3 +339,20 @@ class TestConfigure(test.TestCase):
         engine = db.get_engine()
         self.addCleanup(engine.dispose)
         self.assertEqual(path, engine.url.database)
+
+
+class TestSQLiteJournal(test.TestCase):
+
+    def test_database_files_use_the_write_ahead_log(self):
+        with db.get_engine().connect() as connection:
+            self.assertEqual('wal', connection.exec_driver_sql(
+                'PRAGMA journal_mode').scalar())
+
+    def test_a_database_in_memory_keeps_its_journal(self):
+        manager = enginefacade.transaction_context()
+        manager.configure(connection='sqlite://')
+        engine = manager.writer.get_engine()
+        self.addCleanup(engine.dispose)
+        with engine.connect() as connection:
+            self.assertEqual('memory', connection.exec_driver_sql(
+                'PRAGMA journal_mode').scalar())
