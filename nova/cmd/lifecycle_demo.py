@@ -609,7 +609,7 @@ class LifecycleDemo(object):
                  'them (%s, merged in timestamp order):' % ', '.join(files))
         for number, (program, envelope) in enumerate(emitted, 1):
             self.say()
-            self.say('--- %d/%d %s from %s (%s), written by %s ---' % (
+            self.say('--- %d/%d %s from %s (%s), published by %s ---' % (
                 number, len(emitted), envelope.get('event_type'),
                 envelope.get('publisher_id'), envelope.get('priority'),
                 program))

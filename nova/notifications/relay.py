@@ -149,7 +149,9 @@ class Relay(object):
         self._retry = conf.oslo_messaging_notifications.retry
         self._context = nova_context.get_admin_context()
         self._cond = threading.Condition()
-        self._wanted = set()
+        # NOTE: shard -> when it was first wanted: served first come, first
+        # served, so that busy shards cannot starve the others.
+        self._wanted = {}
         self._busy = set()
         self._not_before = {}
         self._backoff = {}
@@ -188,8 +190,10 @@ class Relay(object):
 
     def wake(self, shards):
         """Have ``shards`` published as soon as possible."""
+        now = time.monotonic()
         with self._cond:
-            self._wanted.update(shards)
+            for shard in shards:
+                self._wanted.setdefault(shard, now)
             self._cond.notify_all()
 
     def stop(self, timeout=None):
@@ -272,7 +276,7 @@ class Relay(object):
                     return False
                 self._cond.wait(remaining)
             self._busy.add(shard)
-            self._wanted.discard(shard)
+            self._wanted.pop(shard, None)
             return True
 
     def _release(self, shard):
@@ -299,8 +303,9 @@ class Relay(object):
         with self._cond:
             while not self._stopping.is_set():
                 now = time.monotonic()
-                waits = {shard: self._not_before.get(shard, 0.0)
-                         for shard in self._wanted - self._busy}
+                waits = {shard: max(self._not_before.get(shard, 0.0), since)
+                         for shard, since in self._wanted.items()
+                         if shard not in self._busy}
                 if self._outage is not None:
                     # NOTE: while the bus fails, one probe at a time.
                     waits = ({} if self._busy else
@@ -309,7 +314,7 @@ class Relay(object):
                 if waits:
                     shard = min(waits, key=waits.get)
                     if waits[shard] <= now:
-                        self._wanted.discard(shard)
+                        del self._wanted[shard]
                         self._busy.add(shard)
                         return shard
                 self._cond.wait(min(waits.values()) - now if waits
@@ -318,8 +323,9 @@ class Relay(object):
 
     def _later(self, shard, delay):
         with self._cond:
-            self._not_before[shard] = time.monotonic() + delay
-            self._wanted.add(shard)
+            now = time.monotonic()
+            self._not_before[shard] = now + delay
+            self._wanted.setdefault(shard, now)
             self._cond.notify_all()
 
     def _watch_loop(self):

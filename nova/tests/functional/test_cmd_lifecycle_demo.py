@@ -17,7 +17,7 @@ from nova import test
 DEMO_TIMEOUT = 60
 
 _HEADER = re.compile(r'^--- (\d+)/(\d+) (\S+) from (\S+) \((\w+)\), '
-                     r'written by (\S+) ---$', re.MULTILINE)
+                     r'published by (\S+) ---$', re.MULTILINE)
 _STARTED = re.compile(r'^\$ (nova-\S+) .*&    # pid (\d+)$', re.MULTILINE)
 
 
@@ -94,9 +94,10 @@ class TestLifecycleDemo(test.TestCase):
         self.assertEqual({'nova-compute:compute1'},
                          {envelope['publisher_id']
                           for _, envelope in compute})
-        # NOTE: the compute service registers itself; the API changes it.
-        self.assertEqual(['nova-compute'] + ['nova-api'] * 4,
-                         [header[5] for header, _ in compute])
+        # NOTE: the relay of nova-compute or of nova-api publishes each
+        # notification, whichever holds the service's shard at the time.
+        self.assertLessEqual({header[5] for header, _ in compute},
+                             {'nova-compute', 'nova-api'})
         api = [envelope for _, envelope in printed
                if envelope not in [envelope for _, envelope in compute]]
         self.assertEqual(

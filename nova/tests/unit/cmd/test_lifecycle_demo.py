@@ -386,9 +386,9 @@ class TestReport(test.TestCase):
         self.assertEqual(0, self.demo.report(SERVICE_UUID))
         output = self.out.getvalue()
         self.assertIn('--- 1/6 service.create from nova-api:compute1 (INFO), '
-                      'written by nova-api ---', output)
+                      'published by nova-api ---', output)
         self.assertIn('--- 2/6 service.create from nova-compute:compute1 '
-                      '(INFO), written by nova-compute ---', output)
+                      '(INFO), published by nova-compute ---', output)
         self.assertIn('OK: the nova-compute service %s emitted' %
                       SERVICE_UUID, output)
         self.assertIn('Also emitted: service.create of nova-osapi_compute '

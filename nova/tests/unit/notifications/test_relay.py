@@ -270,6 +270,15 @@ class TestFailures(RelayTestCase):
 
 class TestRunning(RelayTestCase):
 
+    def test_shards_are_served_first_come_first_served(self):
+        # NOTE: a shard woken again and again must not starve the others.
+        relay = self._relay()
+        relay.wake([40])
+        relay.wake([3])
+        relay.wake([40, 3])
+        self.assertEqual(40, relay._next_shard())
+        self.assertEqual(3, relay._next_shard())
+
     def test_publishes_its_own_commits_at_once(self):
         # NOTE: a poll interval far beyond the wait: only the commit's
         # announcement can wake it.
