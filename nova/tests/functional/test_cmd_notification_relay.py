@@ -1,0 +1,70 @@
+"""nova-notification-relay as a real process: publish, stop, refuse."""
+
+import signal
+import sqlite3
+import subprocess
+import time
+
+from nova.tests.functional import test_cmd_manage
+
+WAIT_TIMEOUT = 30
+
+
+class TestNotificationRelay(test_cmd_manage.ConsoleScriptTestCase):
+
+    def _pending(self):
+        connection = sqlite3.connect(self.state.path + '/nova.sqlite')
+        try:
+            return connection.execute(
+                "SELECT COUNT(*) FROM notification_outbox WHERE state = "
+                "'pending'").fetchone()[0]
+        finally:
+            connection.close()
+
+    def _mark_all_pending(self):
+        connection = sqlite3.connect(self.state.path + '/nova.sqlite')
+        try:
+            with connection:
+                connection.execute(
+                    "UPDATE notification_outbox SET state = 'pending', "
+                    "delivered_at = NULL")
+        finally:
+            connection.close()
+
+    def test_publishes_the_outbox_and_stops_on_sigterm(self):
+        self.manage('db', 'sync')
+        self.manage('service', 'create', '--host', 'host1', '--binary',
+                    'nova-compute')
+        published_by_manage = self.state.read_notifications()
+        # NOTE: as if nova-manage had not reached the bus.
+        self._mark_all_pending()
+        relay = subprocess.Popen(
+            self.state.command('nova-notification-relay'),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(lambda: relay.poll() is None and relay.kill())
+        deadline = time.monotonic() + WAIT_TIMEOUT
+        while self._pending():
+            if relay.poll() is not None or time.monotonic() > deadline:
+                self.fail('nothing published: %s' % relay.communicate()[0])
+            time.sleep(0.05)
+        relay.send_signal(signal.SIGTERM)
+        output, _ = relay.communicate(timeout=WAIT_TIMEOUT)
+        self.assertEqual(0, relay.returncode, output)
+        # NOTE: the same message again, message_id and timestamp included.
+        self.assertEqual(published_by_manage * 2,
+                         self.state.read_notifications())
+        with open(self.state.log_file('nova-notification-relay')) as log:
+            self.assertIn('received SIGTERM, stopping', log.read())
+
+    def test_refuses_to_start_with_notifications_off(self):
+        self.manage('db', 'sync')
+        with open(self.state.config_file) as config:
+            text = config.read()
+        with open(self.state.config_file, 'w') as config:
+            config.write(text.replace('driver = log', 'driver = noop'))
+        result = self.run_script('nova-notification-relay')
+        self.assertEqual(2, result.returncode, result.stderr)
+        self.assertEqual(
+            ['ERROR: versioned notifications are turned off ([notifications]'
+             ' notification_format, [oslo_messaging_notifications] driver): '
+             'there is nothing to relay'], result.stderr.splitlines())
