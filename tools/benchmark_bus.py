@@ -1,29 +1,27 @@
 #!/usr/bin/env python3
-"""Print what the message bus adds: latency, throughput, failure costs.
+"""Print what the message bus costs and how fast relays deliver.
 
 Everything runs on loopback against a private RabbitMQ broker of its own
-(the bus tests' fixture). nova sends with ``messagingv2`` through the
-bounded delivery; a real oslo.messaging listener receives, in a process of
-its own (this script run with ``--receive``), noting when each
-notification arrives (CLOCK_MONOTONIC, comparable between processes):
+(the bus tests' fixture), with durable queues. A real oslo.messaging
+listener receives, in a process of its own (this script run with
+``--receive``), noting when and in which order each notification arrives
+(CLOCK_MONOTONIC, comparable between processes):
 
-* latency: ``nova-api`` (its own process, waitress, SQLite) receives
-  ``PUT /os-services/{id}`` at a steady rate (default 200 requests/s for
-  10 s) from a pool of client threads; for each request, the time from the
-  API call returning to the listener receiving its ``service.update``
-  (negative when the notification arrived before the HTTP answer), from
-  the call being sent, and the call's own duration;
-* throughput: one publisher (this process) emitting ``service.update``
-  notifications with the real ``ServiceStatusNotification.emit`` as fast as
-  it can; the rate is measured at the listener, from the first emit to the
-  last arrival;
-* with ``--failures``: how long each ``PUT`` of a row takes (API served in
-  this process) when the broker is down before the request, accepting TCP
-  but silent, frozen (SIGSTOP) on an open connection, or stopped by pid
-  while connected.
+* latency: ``nova-api`` (its own process, waitress, SQLite, its relay)
+  receives ``PUT /os-services/{id}`` at a steady rate (default 100 then 200
+  requests/s for 10 s) from a pool of client threads; for each request, the
+  call's own duration, and the time from the call returning to the listener
+  receiving its ``service.update`` (negative when the notification arrived
+  first). Then the same rates with the broker stopped: the request path
+  does not wait for the bus, so the call durations should look alike;
+* relay drain: a backlog of ``--messages`` (default 20,000) pending
+  ``service.update`` rows of 1,000 services is published by one relay
+  (``[notifications] relay_publishers`` connections) to the listener, order
+  per service checked, next to one plain oslo.messaging ``Notifier``
+  publishing the same messages from one thread; both rates are measured at
+  the listener, from the start to the last arrival.
 
 Usage: tools/benchmark_bus.py [--rate R] [--duration S] [--messages N]
-                              [--failures]
 """
 
 import argparse
@@ -34,8 +32,6 @@ import logging
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +40,7 @@ import threading
 import time
 from urllib import parse
 
+import oslo_messaging as messaging
 from oslo_utils import uuidutils
 
 from nova.cmd import common
@@ -52,12 +49,11 @@ from nova import context as nova_context
 from nova.db.main import api as db_api
 from nova.db import migration
 from nova.notifications import listener as bus_listener
-from nova.notifications.objects import base as notification
 from nova.notifications.objects import service as service_notification
+from nova.notifications import outbox
+from nova.notifications import relay as relay_mod
 from nova import objects
-from nova.objects import fields
 from nova import rpc
-from nova.tests.functional.api import fixtures as api_fixtures
 from nova.tests.functional.bus import broker as bus_broker
 
 CONF = nova.conf.CONF
@@ -79,6 +75,9 @@ threads = 16
 
 [oslo_messaging_notifications]
 driver = messagingv2
+
+[oslo_messaging_rabbit]
+amqp_durable_queues = true
 """
 _API_READY = re.compile(r'nova-api listening on (http://\S+)')
 _START_TIMEOUT = 60
@@ -87,20 +86,23 @@ _START_TIMEOUT = 60
 # The receiving process.
 
 def receive(url, pool, count, timeout):
-    """Print 'ready', then the arrival time of each notification by key.
+    """Print 'ready', then the arrival of each notification by key.
 
-    The key is the payload's disabled_reason; the output is one JSON
-    object, printed once ``count`` notifications arrived or after
-    ``timeout`` seconds.
+    The key is the payload's disabled_reason, the arrival its time and its
+    rank; the output is one JSON object, printed once ``count``
+    notifications arrived or after ``timeout`` seconds.
     """
     logging.basicConfig(level=logging.CRITICAL)
     CONF([], project='nova', default_config_files=[])
+    CONF.set_override('amqp_durable_queues', True,
+                      group='oslo_messaging_rabbit')
     arrivals = {}
     done = threading.Event()
 
     def arrived(envelope):
         key = envelope['payload']['nova_object.data'].get('disabled_reason')
-        arrivals[key] = time.monotonic()
+        # NOTE: the first arrival counts; a repeat keeps its place.
+        arrivals.setdefault(key, (time.monotonic(), len(arrivals)))
         if len(arrivals) >= count:
             done.set()
 
@@ -129,7 +131,7 @@ class Receiver(object):
             raise RuntimeError('the receiver did not start: %r' % line)
 
     def arrivals(self):
-        """Wait for the receiver to finish; return {key: arrival}."""
+        """Wait for the receiver to finish; return {key: (time, rank)}."""
         output = self.process.stdout.read()
         self.process.wait()
         return json.loads(output)
@@ -211,24 +213,29 @@ class NovaAPIProcess(object):
             self.process.wait(30)
 
 
-def latency(state_path, url, rate, duration):
+def latency(state_path, broker, rate, duration, broker_down=False):
+    url = broker.transport_url
     api = NovaAPIProcess(state_path, url)
     api.run('nova-manage', 'db', 'sync')
-    prefix = 'latency-%d-host' % rate
+    prefix = 'latency-%d-%s-host' % (rate, 'down' if broker_down else 'up')
     for index in range(8):
         api.run('nova-manage', 'service', 'create', '--host',
                 '%s%d' % (prefix, index), '--binary', 'nova-compute')
     services = [service['uuid'] for service in json.loads(api.run(
         'nova-manage', 'service', 'list', '--format', 'json').stdout)
         if service['host'].startswith(prefix)]
+    total = int(rate * duration)
     try:
         admin_api = KeepAliveClient(api.start())
-        total = int(rate * duration)
-        receiver = Receiver(url, total)
+        receiver = None
+        if broker_down:
+            broker.stop()
+        else:
+            receiver = Receiver(url, total)
         sent, returned = {}, {}
 
         def put(index):
-            key = 'bench %d %d' % (rate, index)
+            key = 'bench %s %d' % (prefix, index)
             sent[key] = time.monotonic()
             admin_api.put_service(services[index % len(services)],
                                   {'status': 'disabled',
@@ -246,27 +253,29 @@ def latency(state_path, url, rate, duration):
             for future in futures:
                 future.result()
         elapsed = time.monotonic() - start
-        arrivals = receiver.arrivals()
+        arrivals = receiver.arrivals() if receiver else {}
     finally:
         api.stop()
-    print('Latency at %d requests/s for %.0f s: %d PUTs in %.2f s '
-          '(%.0f/s achieved), %d of them received'
-          % (rate, duration, total, elapsed, total / elapsed,
-             len(set(arrivals) & set(sent))))
-    for label, start_times in (('API call returned -> received', returned),
-                               ('API call sent -> received', sent)):
-        p50, p99, worst = _percentiles(
-            [(arrivals[key] - start_times[key]) * 1000
-             for key in start_times if key in arrivals])
-        print('  %-31s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms'
-              % (label, p50, p99, worst))
+        if broker_down:
+            broker.start()
+    print('%d PUT/s for %.0f s, broker %s: %d PUTs in %.2f s (%.0f/s '
+          'achieved)%s' % (rate, duration, 'stopped' if broker_down else 'up',
+                           total, elapsed, total / elapsed,
+                           '' if broker_down else ', %d of them received'
+                           % len(set(arrivals) & set(sent))))
     p50, p99, worst = _percentiles(
         [(returned[key] - sent[key]) * 1000 for key in returned])
     print('  %-31s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms'
           % ('API call duration', p50, p99, worst))
+    if arrivals:
+        p50, p99, worst = _percentiles(
+            [(arrivals[key][0] - returned[key]) * 1000
+             for key in returned if key in arrivals])
+        print('  %-31s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms'
+              % ('API call returned -> received', p50, p99, worst))
 
 
-# Throughput of one publisher.
+# Draining a backlog: a relay next to a plain Notifier.
 
 def _configure(state_path, transport_url):
     CONF([], project='nova', default_config_files=[])
@@ -277,123 +286,113 @@ def _configure(state_path, transport_url):
     CONF.set_override('transport_url', transport_url)
     CONF.set_override('driver', ['messagingv2'],
                       group='oslo_messaging_notifications')
+    CONF.set_override('amqp_durable_queues', True,
+                      group='oslo_messaging_rabbit')
     db_api.configure(CONF)
     migration.db_sync()
     rpc.init(CONF)
     objects.register_all()
 
 
-def throughput(ctxt, url, messages):
-    service = objects.Service(ctxt, host='throughput-host',
-                              binary='nova-compute', topic='compute',
-                              report_count=0)
+_SERVICES = 1000
+
+
+def _payload(template, uuid, key):
+    data = dict(template['nova_object.data'], uuid=uuid,
+                disabled_reason=key)
+    return dict(template, **{'nova_object.data': data})
+
+
+def _template(ctxt):
+    service = objects.Service(ctxt, host='drain-host', binary='nova-compute',
+                              topic='compute', report_count=0)
     service.create()
-    receiver = Receiver(url, messages)
-    publisher = notification.NotificationPublisher.from_service_obj(service)
-    event_type = notification.EventType(
-        object='service', action=fields.NotificationAction.UPDATE)
-    payload = service_notification.ServiceStatusPayload(service)
-    start = time.monotonic()
-    for index in range(messages):
-        payload.disabled_reason = 'message %d' % index
-        service_notification.ServiceStatusNotification(
-            priority=fields.NotificationPriority.INFO, publisher=publisher,
-            event_type=event_type, payload=payload).emit(ctxt)
-    published = time.monotonic() - start
-    arrivals = receiver.arrivals()
+    return service_notification.ServiceStatusPayload(
+        service).obj_to_primitive()
+
+
+def _keys(run, messages):
+    """(service uuid, key) of each message, services taking turns."""
+    uuids = ['00000000-0000-4000-8000-%012d' % index
+             for index in range(_SERVICES)]
+    return [(uuids[index % _SERVICES], '%s %d %06d' % (run, index % _SERVICES,
+                                                       index))
+            for index in range(messages)]
+
+
+def _rate(start, arrivals, messages):
     if len(arrivals) < messages:
-        print('Throughput: only %d of %d notifications received'
-              % (len(arrivals), messages))
-        return
-    last = max(arrivals.values())
-    print('Throughput, one publisher, %d service.update: %.0f '
-          'notifications/s received (publisher side %.0f/s, %.0f us per '
-          'emit)' % (messages, messages / (last - start),
-                     messages / published, published / messages * 1e6))
+        return None
+    return messages / (max(time for time, _rank in arrivals.values()) -
+                       start)
 
 
-# Failure costs.
-
-class _SilentPort(object):
-    """Accepts TCP connections on 127.0.0.1 and never answers."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(('127.0.0.1', 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                self.accepted.append(self.sock.accept()[0])
-            except OSError:
-                return
-
-    def close(self):
-        self.sock.close()
-        for conn in self.accepted:
-            conn.close()
+def _in_order(keys, arrivals):
+    """Whether each service's messages arrived in the order they were sent."""
+    last = {}
+    for uuid, key in keys:
+        rank = arrivals[key][1]
+        if rank < last.get(uuid, -1):
+            return False
+        last[uuid] = rank
+    return True
 
 
-def _use_transport(transport_url):
-    CONF.set_override('transport_url', transport_url)
-    rpc.init(CONF)
+def plain_notifier(ctxt, url, template, messages):
+    """One oslo.messaging Notifier in one thread; return messages/s."""
+    keys = _keys('plain', messages)
+    transport = messaging.get_notification_transport(CONF)
+    notifier = messaging.Notifier(
+        transport, driver='messagingv2', publisher_id='nova-compute:bench',
+        topics=CONF.notifications.versioned_notifications_topics)
+    receiver = Receiver(url, messages)
+    start = time.monotonic()
+    for uuid, key in keys:
+        notifier.info({}, 'service.update', _payload(template, uuid, key))
+    arrivals = receiver.arrivals()
+    transport.cleanup()
+    return _rate(start, arrivals, messages), _in_order(keys, arrivals)
 
 
-def failures(ctxt, broker, calls=4):
-    api = api_fixtures.APIServerFixture()
-    api.setUp()
-    admin_api = api.admin_api
-    service = objects.Service(ctxt, host='failure-host',
-                              binary='nova-compute', topic='compute',
-                              report_count=0)
-    service.create()
+def relay_drain(ctxt, url, template, messages):
+    """Write a backlog, then have one relay publish it; return messages/s."""
+    keys = _keys('relay', messages)
+    with db_api.transaction(ctxt):
+        for uuid, key in keys:
+            outbox.record(ctxt, outbox.envelope(
+                'nova-compute:bench', 'service.update', 'INFO',
+                _payload(template, uuid, key)), service_uuid=uuid)
+    receiver = Receiver(url, messages)
+    relay = relay_mod.Relay(CONF, 'benchmark')
+    start = time.monotonic()
+    relay.start()
+    arrivals = receiver.arrivals()
+    relay.stop(5)
+    return _rate(start, arrivals, messages), _in_order(keys, arrivals)
 
-    def timed_puts(label):
-        durations = []
-        for index in range(calls):
-            started = time.monotonic()
-            admin_api.put_service(service.uuid, {
-                'status': 'disabled',
-                'disabled_reason': '%s %d' % (label, index)})
-            durations.append(time.monotonic() - started)
-        row = objects.Service.get_by_uuid(ctxt, service.uuid)
-        if row.disabled_reason != '%s %d' % (label, calls - 1):
-            raise AssertionError('the last change was not committed')
-        figures = '  '.join('%5.2f s' % duration for duration in durations)
-        print('  %-34s %s' % (label, figures))
 
-    print('Failure costs: duration of each of %d PUTs in a row '
-          '(delivery_timeout %.1f s, retry %d):'
-          % (calls, CONF.notifications.delivery_timeout,
-             CONF.oslo_messaging_notifications.retry))
-    try:
-        _use_transport('rabbit://nova:secret@127.0.0.1:%d/'
-                       % bus_broker.free_port())
-        timed_puts('down before the request')
-
-        silent = _SilentPort()
-        _use_transport('rabbit://nova:secret@127.0.0.1:%d/' % silent.port)
-        timed_puts('accepting TCP but silent')
-        silent.close()
-
-        _use_transport(broker.transport_url)
-        admin_api.put_service(service.uuid, {'status': 'enabled'})
-        os.kill(broker.pid, signal.SIGSTOP)
-        try:
-            timed_puts('frozen (SIGSTOP), was connected')
-        finally:
-            os.kill(broker.pid, signal.SIGCONT)
-
-        _use_transport(broker.transport_url)
-        admin_api.put_service(service.uuid, {'status': 'enabled'})
-        broker.stop()
-        timed_puts('stopped by pid, was connected')
-    finally:
-        api.cleanUp()
+def drain(ctxt, url, messages, rounds):
+    template = _template(ctxt)
+    # NOTE: the service.create of the template, out of the way.
+    relay_mod.Relay(CONF, 'benchmark').flush(30)
+    ratios = []
+    for round_ in range(rounds):
+        plain, plain_ordered = plain_notifier(ctxt, url, template, messages)
+        relay, relay_ordered = relay_drain(ctxt, url, template, messages)
+        if plain is None or relay is None:
+            print('Drain round %d: not every message arrived' % round_)
+            continue
+        ratios.append(relay / plain)
+        print('Drain of %d notifications, round %d: plain Notifier %.0f/s '
+              '(order per service %s), relay (%d publishers) %.0f/s (order '
+              'per service %s): %.2fx'
+              % (messages, round_ + 1, plain,
+                 'kept' if plain_ordered else 'BROKEN',
+                 CONF.notifications.relay_publishers, relay,
+                 'kept' if relay_ordered else 'BROKEN', relay / plain))
+    if ratios:
+        print('Relay / plain Notifier, median of %d rounds: %.2fx'
+              % (len(ratios), statistics.median(ratios)))
 
 
 def main():
@@ -403,11 +402,11 @@ def main():
                              '(default: 100 then 200)')
     parser.add_argument('--duration', type=float, default=10,
                         help='seconds of steady load (default: 10)')
-    parser.add_argument('--messages', type=int, default=10000,
-                        help='notifications for the throughput figure '
-                             '(default: 10000)')
-    parser.add_argument('--failures', action='store_true',
-                        help='also measure PUTs with a failing broker')
+    parser.add_argument('--messages', type=int, default=20000,
+                        help='notifications of the drain figures '
+                             '(default: 20000)')
+    parser.add_argument('--rounds', type=int, default=3,
+                        help='rounds of the drain figures (default: 3)')
     parser.add_argument('--receive', metavar='URL', help=argparse.SUPPRESS)
     parser.add_argument('--pool', help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -430,13 +429,13 @@ def main():
         print('Private RabbitMQ on 127.0.0.1:%d, booted in %.1f s; state '
               'in %s; %d CPUs' % (broker.port, broker.boot_seconds,
                                   state_path, os.cpu_count()))
-        for rate in args.rate or [100, 200]:
-            latency(state_path, broker.transport_url, rate, args.duration)
+        for broker_down in (False, True):
+            for rate in args.rate or [100, 200]:
+                latency(state_path, broker, rate, args.duration,
+                        broker_down=broker_down)
         _configure(state_path, broker.transport_url)
         ctxt = nova_context.get_admin_context()
-        throughput(ctxt, broker.transport_url, args.messages)
-        if args.failures:
-            failures(ctxt, broker)
+        drain(ctxt, broker.transport_url, args.messages, args.rounds)
     finally:
         rpc.cleanup()
         broker.destroy()
