@@ -39,7 +39,9 @@ def create_server(app, host, port, conf=CONF):
         app, host=host, port=port,
         threads=conf.wsgi.threads,
         channel_timeout=conf.wsgi.client_socket_timeout,
-        max_request_body_size=conf.wsgi.max_request_body_size,
+        # NOTE: waitress refuses a body of its limit or more; the option
+        # is the largest body accepted.
+        max_request_body_size=conf.wsgi.max_request_body_size + 1,
         ident='nova-api')
 
 

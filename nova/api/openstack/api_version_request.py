@@ -50,6 +50,11 @@ def is_supported(req, min_version=_MIN_API_VERSION,
                                            APIVersionRequest(max_version))
 
 
+def _shortened(text, limit=40):
+    """``text`` fit for an error message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
 class APIVersionRequest(object):
     """A version ``X.Y`` of the API, or the null version.
 
@@ -61,11 +66,16 @@ class APIVersionRequest(object):
         self.ver_minor = 0
         if version_string is not None:
             match = _VERSION_RE.match(version_string)
-            if match is None:
+            try:
+                if match is None:
+                    raise ValueError(version_string)
+                # NOTE: Python refuses to read integers of more than 4,300
+                # digits: such a version is as malformed as any other.
+                self.ver_major = int(match.group(1))
+                self.ver_minor = int(match.group(2))
+            except ValueError:
                 raise exception.InvalidAPIVersionString(
-                    version=version_string)
-            self.ver_major = int(match.group(1))
-            self.ver_minor = int(match.group(2))
+                    version=_shortened(version_string))
 
     def __repr__(self):
         return 'APIVersionRequest(%s)' % self.get_string()

@@ -155,13 +155,20 @@ class Fault(webob.exc.HTTPException):
 def fault_from_exception(ex):
     """Return the Fault the client gets for ``ex``, or None if unexpected.
 
-    Named nova errors below 500 keep their code and message; anything else
-    is a server error that the caller must log.
+    Named nova errors below 500 keep their code and message; a request
+    whose URL, query string or headers are not UTF-8 is a 400; anything
+    else is a server error that the caller must log.
     """
     if isinstance(ex, Fault):
         return ex
     if isinstance(ex, webob.exc.HTTPException):
         return Fault(ex)
+    if isinstance(ex, UnicodeDecodeError):
+        # NOTE: webob decodes the URL and the query string as UTF-8 when
+        # they are first read; bytes that are not UTF-8 are the client's.
+        return Fault(webob.exc.HTTPBadRequest(
+            explanation='The request URL or query string is not valid '
+                        'UTF-8.'))
     if isinstance(ex, exception.NovaException) and ex.code < 500:
         status_map = webob.exc.status_map
         http_class = status_map.get(ex.code, webob.exc.HTTPBadRequest)
@@ -184,8 +191,10 @@ def fault_for_request(req, ex):
     """
     fault = fault_from_exception(ex)
     if fault is None:
-        LOG.exception('Unexpected error handling %(method)s %(path)s',
-                      {'method': req.method, 'path': req.path})
+        # NOTE: the raw path: decoding it may be what failed.
+        LOG.exception('Unexpected error handling %(method)s %(path)r',
+                      {'method': req.method,
+                       'path': req.environ.get('PATH_INFO', '')})
         fault = unexpected_fault(ex)
     return fault
 
@@ -271,10 +280,24 @@ class Resource(object):
         if not body.strip():
             return {}
         try:
-            return jsonutils.loads(body)
+            data = jsonutils.loads(body)
         except ValueError as e:
             raise webob.exc.HTTPBadRequest(
                 explanation='Malformed request body: %s' % e)
+        except RecursionError:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Malformed request body: it is nested too '
+                            'deeply.')
+        try:
+            # NOTE: JSON can spell a lone surrogate (\ud800), which is no
+            # Unicode text: no column, log or notification can hold it.
+            jsonutils.dumps(data, ensure_ascii=False).encode('utf-8')
+        except UnicodeEncodeError:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Malformed request body: it contains a lone '
+                            'surrogate (\\ud800-\\udfff), which is not '
+                            'Unicode text.')
+        return data
 
 
 class Controller(object):

@@ -9,6 +9,7 @@ deleted by integer id; the legacy update actions (``PUT
 """
 
 import re
+import uuid as uuid_lib
 
 from oslo_utils import strutils
 from oslo_utils import timeutils
@@ -71,6 +72,16 @@ def _bad_request(message):
     return webob.exc.HTTPBadRequest(explanation=message)
 
 
+def _service_uuid(value):
+    """Return a service uuid in canonical form (lower case, hyphens).
+
+    Any spelling ``uuid.UUID`` reads is accepted, as nova-manage does.
+    """
+    if not uuidutils.is_uuid_like(value):
+        raise _bad_request('Invalid uuid %s' % value)
+    return str(uuid_lib.UUID(value))
+
+
 class ServiceController(wsgi.Controller):
     """The actions of ``/os-services``."""
 
@@ -124,8 +135,7 @@ class ServiceController(wsgi.Controller):
                             'microversion %s on; the legacy actions (enable, '
                             'disable, disable-log-reason, force-down) are '
                             'not supported.' % (id, UUID_FOR_ID_MIN_VERSION))
-        if not uuidutils.is_uuid_like(id):
-            raise _bad_request('Invalid uuid %s' % id)
+        id = _service_uuid(id)
         _UPDATE_VALIDATOR.validate(body)
 
         status = body.get('status')
@@ -168,8 +178,7 @@ class ServiceController(wsgi.Controller):
                          target={})
         if api_version.is_supported(req,
                                     min_version=UUID_FOR_ID_MIN_VERSION):
-            if not uuidutils.is_uuid_like(id):
-                raise _bad_request('Invalid uuid %s' % id)
+            id = _service_uuid(id)
             service = self._get_by_uuid(context, id)
         else:
             service = self._get_by_integer_id(context, id)
