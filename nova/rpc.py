@@ -12,6 +12,8 @@ import threading
 import oslo_messaging as messaging
 
 import nova.conf
+from nova import exception
+from nova.notifications import redaction
 
 CONF = nova.conf.CONF
 
@@ -41,11 +43,52 @@ def init(conf):
     _ENABLED = versioned_notifications_configured(conf)
 
 
+def check_transport_url(conf, url):
+    """Refuse a transport URL that oslo.messaging cannot use safely.
+
+    oslo.messaging's RabbitMQ driver rebuilds the URL for kombu quoting the
+    user name and the password with ``/`` left as it is, so a ``/`` in them
+    (``%2F`` in the URL) splits the URL there: the connection fails and the
+    part before the ``/`` is logged as a host name.
+
+    :raises InvalidNotificationTransport: naming the problem, never the
+        password.
+    """
+    if not url:
+        return
+    secrets = redaction.url_passwords(conf, url)
+    try:
+        hosts = messaging.TransportURL.parse(conf, url).hosts
+    except (messaging.InvalidTransportURL, ValueError) as error:
+        raise exception.InvalidNotificationTransport(
+            url=redaction.redact(url, secrets),
+            reason=redaction.redact(str(error), secrets))
+    for host in hosts:
+        for part, value in (('user name', host.username),
+                            ('password', host.password)):
+            if value and '/' in value:
+                raise exception.InvalidNotificationTransport(
+                    url=redaction.redact(url, secrets),
+                    reason='its %s contains "/" (%%2F), which '
+                           'oslo.messaging cannot pass to the broker; '
+                           'choose one without it' % part)
+
+
+def notification_transport_url(conf):
+    """The URL notifications travel on, as oslo.messaging chooses it."""
+    return (conf.oslo_messaging_notifications.transport_url or
+            conf.transport_url)
+
+
 def get_notification_transport(conf=CONF):
-    """Return this process's notification transport, built on first use."""
+    """Return this process's notification transport, built on first use.
+
+    :raises InvalidNotificationTransport: see ``check_transport_url``.
+    """
     global NOTIFICATION_TRANSPORT
     with _TRANSPORT_LOCK:
         if NOTIFICATION_TRANSPORT is None:
+            check_transport_url(conf, notification_transport_url(conf))
             NOTIFICATION_TRANSPORT = messaging.get_notification_transport(
                 conf)
         return NOTIFICATION_TRANSPORT

@@ -49,9 +49,11 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova import config
+from nova import exception
 from nova.notifications import consumer
 from nova.notifications import listener as bus_listener
 from nova.notifications import redaction
+from nova import rpc
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -247,6 +249,11 @@ def listen(args):
               '%s); set driver = messagingv2 and a transport_url for the '
               'nova services.' % (', '.join(sorted(drivers)) or 'none'),
               file=sys.stderr)
+    try:
+        rpc.check_transport_url(CONF, url)
+    except exception.InvalidNotificationTransport as error:
+        print('ERROR: %s' % error.format_message(), file=sys.stderr)
+        return USAGE_ERROR
     deadline = (time.monotonic() + args.timeout
                 if args.timeout is not None else None)
     run = Run(Printer(args, sys.stdout), args.max_messages)
@@ -254,7 +261,10 @@ def listen(args):
         started = _start(url, args.pool, run.receive, deadline)
     except Exception as error:
         print('ERROR: cannot listen on %s: %s'
-              % (redaction.redacted_url(CONF, url), error), file=sys.stderr)
+              % (redaction.redacted_url(CONF, url),
+                 redaction.redact(str(error),
+                                  redaction.url_passwords(CONF, url))),
+              file=sys.stderr)
         return USAGE_ERROR
     if started is None:
         print('ERROR: could not reach the message bus at %s within %.1fs'

@@ -24,7 +24,6 @@ import threading
 import time
 
 from oslo_log import log as logging
-import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -137,15 +136,8 @@ class Relay(object):
                                       uuidutils.generate_uuid()[:8])
         self._options = conf.notifications
         self._secrets = redaction.transport_secrets(conf)
-        try:
-            transport = rpc.get_notification_transport(conf)
-        except (messaging.InvalidTransportURL, ValueError) as error:
-            url = (conf.oslo_messaging_notifications.transport_url or
-                   conf.transport_url)
-            raise exception.InvalidNotificationTransport(
-                url=redaction.redacted_url(conf, url),
-                reason=redaction.redact(str(error), self._secrets))
-        self._drivers = load_drivers(conf, transport)
+        self._drivers = load_drivers(conf,
+                                     rpc.get_notification_transport(conf))
         self._retry = conf.oslo_messaging_notifications.retry
         self._context = nova_context.get_admin_context()
         self._cond = threading.Condition()

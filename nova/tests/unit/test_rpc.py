@@ -8,11 +8,14 @@ transport receives what a relay sent with the ``messagingv2`` driver.
 import threading
 import time
 from unittest import mock
+from urllib import parse
 
 import fixtures
 import oslo_messaging as messaging
 
+from nova import exception
 from nova.notifications.objects import base as notification
+from nova.notifications import redaction
 from nova.objects import fields
 from nova import rpc
 from nova import test
@@ -241,3 +244,63 @@ class TestIfNotificationsEnabled(RpcTestCase):
         self.flags(notification_format='both', group='notifications')
         rpc.init(self.conf.conf)
         self.assertEqual('sent', self.send())
+
+
+# NOTE: every character that means something in a URL, and a space.
+URL_SPECIAL_CHARACTERS = ' !"#$%&\'()*+,/:;<=>?@[\\]^`{|}~'
+
+
+class TestCheckTransportURL(test.TestCase):
+
+    USES_DB = False
+
+    HEAD = 'Head5ecret'
+    TAIL = 'Tail5ecret'
+
+    def _url(self, character):
+        password = self.HEAD + character + self.TAIL
+        return 'rabbit://nova:%s@broker.example.org:5672/' % (
+            parse.quote(password, safe=''))
+
+    def _assert_no_secret(self, text):
+        self.assertNotIn(self.HEAD, text)
+        self.assertNotIn(self.TAIL, text)
+
+    def test_every_special_character_in_a_password(self):
+        for character in URL_SPECIAL_CHARACTERS:
+            url = self._url(character)
+            # NOTE: whatever the password, no part of it is logged.
+            self._assert_no_secret(
+                redaction.redacted_url(self.conf.conf, url))
+            if character == '/':
+                error = self.assertRaises(
+                    exception.InvalidNotificationTransport,
+                    rpc.check_transport_url, self.conf.conf, url)
+                message = error.format_message()
+                self.assertIn('its password contains "/"', message)
+                self._assert_no_secret(message)
+            else:
+                rpc.check_transport_url(self.conf.conf, url)
+
+    def test_slash_in_the_user_name(self):
+        error = self.assertRaises(
+            exception.InvalidNotificationTransport, rpc.check_transport_url,
+            self.conf.conf, 'rabbit://no%2Fva:pw@broker:5672/')
+        self.assertIn('its user name contains "/"', error.format_message())
+
+    def test_unparsable_url_names_no_password(self):
+        error = self.assertRaises(
+            exception.InvalidNotificationTransport, rpc.check_transport_url,
+            self.conf.conf,
+            'rabbit://nova:%s@broker:notaport/' % self.HEAD)
+        self._assert_no_secret(error.format_message())
+
+    def test_no_url_is_the_default(self):
+        rpc.check_transport_url(self.conf.conf, None)
+
+    def test_the_transport_is_refused_at_start(self):
+        self.flags(transport_url=self._url('/'))
+        rpc.init(self.conf.conf)
+        self.assertRaises(exception.InvalidNotificationTransport,
+                          rpc.get_notification_transport, self.conf.conf)
+        self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)

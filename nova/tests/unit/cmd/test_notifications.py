@@ -10,6 +10,7 @@ import types
 
 import fixtures
 from oslo_config import cfg
+from oslo_config import fixture as config_fixture
 import testtools
 
 from nova.cmd import notifications as cmd
@@ -153,3 +154,23 @@ class TestRun(testtools.TestCase):
         run.receive(envelope())
         self.assertTrue(run.done.is_set())
         self.assertIsInstance(run.error, BrokenPipeError)
+
+
+class TestListenRefusesGarbledURLs(testtools.TestCase):
+    """The reproducer of a leak: a password with %2F in its URL."""
+
+    def test_no_part_of_the_password_is_printed(self):
+        stderr = self.useFixture(fixtures.StringStream('stderr')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+        conf = self.useFixture(config_fixture.Config(cmd.CONF))
+        conf.conf([], project='nova', default_config_files=[])
+        url = 'rabbit://nova:Secret1%2FSecret2@127.0.0.1:5999/'
+        self.assertEqual(cmd.USAGE_ERROR,
+                         cmd.listen(options(transport_url=url, timeout=3)))
+        stderr.seek(0)
+        lines = stderr.read().splitlines()
+        self.assertEqual(1, len(lines), lines)
+        self.assertTrue(lines[0].startswith('ERROR: Invalid notification '
+                                            'transport URL'), lines)
+        self.assertNotIn('Secret1', lines[0])
+        self.assertNotIn('Secret2', lines[0])
