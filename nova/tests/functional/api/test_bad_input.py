@@ -5,6 +5,9 @@ is nova's fault body with a message saying what is wrong, nothing is
 changed and no notification is sent.
 """
 
+import sqlite3
+
+from nova.db.main import api as db_api
 from nova.tests.functional.api import fixtures as api_fixtures
 from nova.tests.functional.api import test_services
 
@@ -74,3 +77,27 @@ class TestMalformedRequests(test_services.ServicesAPITestBase):
         # NOTE: one byte more is refused by waitress itself, in plain text
         # (the admin guide documents its answers).
         self.assertEqual(413, self._put(body + b' ').status)
+
+
+class TestDatabaseUnavailable(test_services.ServicesAPITestBase):
+    """A database held by another process is a 503, and passes."""
+
+    def test_locked_database_is_a_503_then_recovers(self):
+        path = db_api.get_engine().url.database
+        other = sqlite3.connect(path, isolation_level=None)
+        self.addCleanup(other.close)
+        other.execute('BEGIN EXCLUSIVE')
+        response = self.admin_api.request(
+            'PUT', self._url(self.compute1), body={'forced_down': True})
+        self.assertFault(response, 503, 'serviceUnavailable',
+                         'the database is busy')
+        self.assertEqual('5', response.headers['Retry-After'])
+        other.execute('ROLLBACK')
+        self.assertFalse(self._row(self.compute1)['forced_down'])
+        self.assertEqual([], self.notifier.versioned_notifications)
+        self.assertIn('ERROR nova.api.openstack.wsgi Database unavailable',
+                      self.stdlog.output)
+        # NOTE: no restart needed.
+        response = self.admin_api.request(
+            'PUT', self._url(self.compute1), body={'forced_down': True})
+        self.assertEqual(200, response.status, response)

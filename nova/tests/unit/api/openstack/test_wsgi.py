@@ -1,6 +1,10 @@
 """Faults, microversion negotiation and resources, without a server."""
 
+import sqlite3
+
+from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
+import sqlalchemy.exc
 import webob
 import webob.exc
 
@@ -179,3 +183,46 @@ class TestFaultWrapper(test.TestCase):
         self.assertEqual(500, resp.status_int)
         self.assertNotIn(b'secret detail', resp.body)
         self.assertIn('computeFault', jsonutils.loads(resp.body))
+
+
+def _db_error(message):
+    return db_exc.DBError(sqlite3.OperationalError(message))
+
+
+class TestDatabaseUnavailable(test.TestCase):
+
+    USES_DB = False
+
+    def test_transient_conditions_are_named(self):
+        for error, reason in (
+                (_db_error('database is locked'), 'the database is busy'),
+                (_db_error('attempt to write a readonly database'),
+                 'the database is read-only'),
+                (_db_error('database or disk is full'),
+                 "the database's disk is full"),
+                (_db_error('unable to open database file'),
+                 'the database cannot be opened'),
+                (db_exc.DBConnectionError('gone'),
+                 'the database cannot be reached'),
+                (db_exc.DBDeadlock(), 'the database is busy'),
+                (sqlalchemy.exc.OperationalError(
+                    'UPDATE', {}, sqlite3.OperationalError(
+                        'database is locked')), 'the database is busy')):
+            self.assertEqual(reason, wsgi.database_unavailable(error))
+
+    def test_other_errors_are_bugs(self):
+        for error in (_db_error('no such column: mood'),
+                      db_exc.DBDataError('too long'),
+                      ValueError('database is locked')):
+            self.assertIsNone(wsgi.database_unavailable(error))
+
+    def test_fault_is_503_with_retry_after(self):
+        fault = wsgi.fault_from_exception(_db_error('database is locked'))
+        response = webob.Request.blank('/').get_response(fault)
+        self.assertEqual(503, response.status_int)
+        self.assertEqual('5', response.headers['Retry-After'])
+        body = jsonutils.loads(response.body)
+        self.assertEqual(
+            'The request could not be completed: the database is busy. '
+            'Nothing was changed; retry later.',
+            body['serviceUnavailable']['message'])
