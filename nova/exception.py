@@ -100,3 +100,8 @@ class NotificationDriverNotFound(NovaException):
 
 class InvalidNotificationTransport(NovaException):
     msg_fmt = ('Invalid notification transport URL %(url)s: %(reason)s')
+
+
+class PolicyFileInvalid(Forbidden):
+    msg_fmt = ('The policy file %(path)s is invalid (%(reason)s): nothing is '
+               'allowed until an operator fixes it.')

@@ -71,3 +71,13 @@ def authorize(context, action, target=None):
         raise exception.PolicyNotAuthorized(action=action)
     except policy.InvalidScope:
         raise exception.PolicyNotAuthorized(action=action)
+    except ValueError as error:
+        # NOTE: oslo.policy reads the policy file again when it changed;
+        # one that cannot be parsed fails closed: nothing is granted until
+        # it is fixed, and both the caller and the log say why.
+        path = enforcer.policy_path or CONF.oslo_policy.policy_file
+        reason = str(error).splitlines()[0]
+        LOG.error('Policy file %(path)s is invalid, every policy check '
+                  'fails until it is fixed: %(error)s',
+                  {'path': path, 'error': error})
+        raise exception.PolicyFileInvalid(path=path, reason=reason)

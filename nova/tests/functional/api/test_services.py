@@ -517,6 +517,35 @@ class TestPolicyFile(ServicesAPITestBase):
             'PUT', self._url(self.compute1),
             body={'status': 'disabled'}).status)
 
+    def test_policy_file_broken_while_serving_fails_closed(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'policy.yaml')
+        with open(path, 'w') as f:
+            f.write('"os_compute_api:os-services:list": "role:member"\n')
+        self.flags(policy_file=path, group='oslo_policy')
+        server = self.useFixture(api_fixtures.APIServerFixture())
+        self.assertEqual(3, len(server.api.get_services()))
+
+        with open(path, 'w') as f:
+            f.write('"os_compute_api:os-services:update": [unclosed\n')
+        # NOTE: a rewrite within the same second keeps the same mtime.
+        os.utime(path, (0, os.stat(path).st_mtime + 10))
+        response = server.admin_api.request(
+            'PUT', self._url(self.compute1), body={'status': 'disabled'})
+        self.assertFault(response, 403, 'forbidden',
+                         'The policy file %s is invalid' % path)
+        self.assertEqual(False, self._row(self.compute1)['disabled'])
+        self.assertEqual([], self.notifier.versioned_notifications)
+        self.assertIn('ERROR nova.policy Policy file %s is invalid' % path,
+                      self.stdlog.output)
+
+        with open(path, 'w') as f:
+            f.write('"os_compute_api:os-services:list": "role:member"\n')
+        os.utime(path, (0, os.stat(path).st_mtime + 20))
+        self.assertEqual(200, server.admin_api.request(
+            'PUT', self._url(self.compute1),
+            body={'status': 'disabled'}).status)
+
 
 class TestVersionsAndMicroversions(ServicesAPITestBase):
 
