@@ -117,15 +117,20 @@ class TestNovaAPICommand(_ConfiguredProcessTest):
 # NOTE: what a WSGI server (uwsgi, mod_wsgi, gunicorn) does: import the
 # module's application, then call it; configuration comes from the
 # environment on the first request.
+# NOTE: the results go to a file of their own: the application's threads
+# (its notification relay) log to stdout meanwhile.
 _WSGI_SERVER_SCRIPT = """
 import json
+import sys
 import webob
 from nova.api.openstack.compute.wsgi import application
-for path, token in (('/', None), ('/v2.1/os-services', 'admin:admin')):
-    headers = {'X-Auth-Token': token} if token else {}
-    response = webob.Request.blank(path, headers=headers).get_response(
-        application)
-    print('RESULT ' + json.dumps([response.status_int, response.json]))
+with open(sys.argv[1], 'w') as results:
+    for path, token in (('/', None), ('/v2.1/os-services', 'admin:admin')):
+        headers = {'X-Auth-Token': token} if token else {}
+        response = webob.Request.blank(path, headers=headers).get_response(
+            application)
+        results.write(json.dumps([response.status_int, response.json]))
+        results.write('\\n')
 """
 
 
@@ -138,13 +143,13 @@ class TestWSGIApplication(_ConfiguredProcessTest):
         env = dict(os.environ,
                    OS_NOVA_CONFIG_DIR=os.path.dirname(config),
                    OS_NOVA_CONFIG_FILES='nova.conf')
+        results = os.path.join(os.path.dirname(config), 'results.jsonl')
         result = subprocess.run(
-            [sys.executable, '-c', _WSGI_SERVER_SCRIPT], env=env,
+            [sys.executable, '-c', _WSGI_SERVER_SCRIPT, results], env=env,
             capture_output=True, text=True, timeout=self.TIMEOUT)
         self.assertEqual(0, result.returncode, result.stderr)
-        versions, services = [json.loads(line[len('RESULT '):])
-                              for line in result.stdout.splitlines()
-                              if line.startswith('RESULT ')]
+        with open(results) as f:
+            versions, services = [json.loads(line) for line in f]
         self.assertEqual(200, versions[0])
         self.assertEqual('2.53', versions[1]['versions'][0]['version'])
         self.assertEqual([200, {'services': []}], services)
