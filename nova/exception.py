@@ -105,3 +105,7 @@ class InvalidNotificationTransport(NovaException):
 class PolicyFileInvalid(Forbidden):
     msg_fmt = ('The policy file %(path)s is invalid (%(reason)s): nothing is '
                'allowed until an operator fixes it.')
+
+
+class InvalidConfiguration(NovaException):
+    msg_fmt = 'Invalid configuration: %(reason)s'

@@ -9,6 +9,7 @@
   ``X-Auth-Token: <user>:<project>``, for development and tests only.
 """
 
+from oslo_config import cfg
 from oslo_log import log as logging
 import webob.exc
 
@@ -16,6 +17,7 @@ from nova.api.openstack import auth as noauth
 from nova.api.openstack import wsgi
 import nova.conf
 from nova import context
+from nova import exception
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
@@ -41,8 +43,36 @@ def keystone_pipeline(app, conf):
     auth_token reads ``[keystone_authtoken]`` from ``conf``.
     """
     from keystonemiddleware import auth_token
-    return auth_token.AuthProtocol(NovaKeystoneContext(app),
-                                   {'oslo_config_config': conf})
+    protocol = auth_token.AuthProtocol(NovaKeystoneContext(app),
+                                       {'oslo_config_config': conf})
+    _check_keystone_authtoken(conf)
+    return protocol
+
+
+def _check_keystone_authtoken(conf):
+    """Refuse a [keystone_authtoken] that cannot validate any token.
+
+    Without an auth plugin, auth_token fails every request it has to
+    validate (MissingAuthPlugin, a 500); the service must not start so.
+    auth_token registered its options when it was built.
+
+    :raises InvalidConfiguration: naming what is missing.
+    """
+    group = conf.keystone_authtoken
+    if group.auth_type or group.auth_section:
+        return
+    try:
+        legacy = group.identity_uri
+    except cfg.NoSuchOptError:
+        legacy = None
+    if legacy:
+        return
+    raise exception.InvalidConfiguration(
+        reason='[api] auth_strategy is keystone but [keystone_authtoken] '
+               'has no auth_type: set auth_type (for example password) '
+               'with auth_url, username, password, project_name and their '
+               'domains, so that tokens can be validated; or set [api] '
+               'auth_strategy = noauth2 for development')
 
 
 def noauth_pipeline(app, conf):

@@ -90,7 +90,13 @@ class TestNovaAPICommand(_ConfiguredProcessTest):
         database = self.useFixture(nova_fixtures.Database())
         config = self._config(
             database.connection,
-            keystone_authtoken='www_authenticate_uri = http://127.0.0.1:1/')
+            keystone_authtoken='www_authenticate_uri = http://127.0.0.1:1/\n'
+                               'auth_type = password\n'
+                               'auth_url = http://127.0.0.1:1/identity\n'
+                               'username = nova\npassword = secret\n'
+                               'project_name = service\n'
+                               'user_domain_name = Default\n'
+                               'project_domain_name = Default')
         process, lines = self._start('--config-file', config,
                                      '--osapi_compute_listen_port', '0')
         url = self._wait_ready(lines)

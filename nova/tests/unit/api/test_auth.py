@@ -6,6 +6,7 @@ import webob
 from nova.api import auth
 from nova.api.openstack import auth as noauth
 from nova.api.openstack import wsgi
+from nova import exception
 from nova import test
 
 
@@ -91,15 +92,28 @@ class TestPipelineForStrategy(test.TestCase):
         self.assertIsInstance(app, noauth.NoAuthMiddleware)
         self.assertIn('noauth2', self.stdlog.output)
 
+    def test_keystone_without_an_auth_plugin_is_refused(self):
+        self.flags(auth_strategy='keystone', group='api')
+        error = self.assertRaises(exception.InvalidConfiguration,
+                                  auth.pipeline_for_strategy, _Recorder(),
+                                  self.conf.conf)
+        self.assertIn('[keystone_authtoken] has no auth_type',
+                      error.format_message())
+
     def test_keystone_wires_auth_token(self):
         from keystonemiddleware import auth_token
         self.flags(auth_strategy='keystone', group='api')
+        self.assertRaises(exception.InvalidConfiguration,
+                          auth.pipeline_for_strategy, _Recorder(),
+                          self.conf.conf)
+        # NOTE: auth_token registered its options; it reads them from
+        # nova's configuration. No token means 401 before any identity
+        # server is asked.
+        self.flags(auth_type='none',
+                   www_authenticate_uri='http://127.0.0.1:1/identity',
+                   group='keystone_authtoken')
         app = auth.pipeline_for_strategy(_Recorder(), self.conf.conf)
         self.assertIsInstance(app, auth_token.AuthProtocol)
-        # NOTE: auth_token reads its options from nova's configuration; no
-        # token means 401 before any identity server is asked.
-        self.flags(www_authenticate_uri='http://127.0.0.1:1/identity',
-                   group='keystone_authtoken')
         recorder = _Recorder()
         app = auth.pipeline_for_strategy(recorder, self.conf.conf)
         resp = wsgi.Request.blank('/os-services').get_response(app)
