@@ -1,6 +1,9 @@
 """Parse the command line and configuration files of a nova process."""
 
+from oslo_config import cfg
 from oslo_log import log
+import sqlalchemy
+from sqlalchemy.engine import url as sa_url
 
 import nova.conf
 from nova.db.main import api as db_api
@@ -19,9 +22,47 @@ def parse_args(argv, default_config_files=None, configure_db=True,
     log.register_options(CONF)
     log.set_defaults(default_log_levels=log.get_default_log_levels() +
                      _DEFAULT_LOG_LEVELS)
-    CONF(argv[1:], project='nova', default_config_files=default_config_files)
+    try:
+        CONF(argv[1:], project='nova',
+             default_config_files=default_config_files)
+    except (OSError, UnicodeDecodeError) as error:
+        # NOTE: oslo.config reports a file it cannot parse, but lets the
+        # errors of reading one (a directory, a binary file) escape.
+        raise ConfigurationError('cannot read a configuration file: %s'
+                                 % error)
     log.setup(CONF, 'nova')
     if init_rpc:
         rpc.init(CONF)
     if configure_db:
+        check_database_url(CONF.database.connection)
         db_api.configure(CONF)
+
+
+class ConfigurationError(cfg.Error):
+    """A configuration that cannot be read or used, said in one line."""
+
+
+def check_database_url(connection):
+    """Refuse a ``[database] connection`` SQLAlchemy cannot use.
+
+    Checked at start: otherwise it fails at the first query, with a
+    traceback. The message never shows the URL's password.
+
+    :raises ConfigurationError: naming the problem.
+    """
+    if not connection:
+        raise ConfigurationError('[database] connection is empty')
+    try:
+        url = sa_url.make_url(connection)
+    except sqlalchemy.exc.ArgumentError:
+        raise ConfigurationError(
+            '[database] connection is not a database URL (for example '
+            'sqlite:////var/lib/nova/nova.sqlite or '
+            'mysql+pymysql://nova:PASSWORD@HOST/nova)')
+    try:
+        url.get_dialect()
+    except sqlalchemy.exc.NoSuchModuleError:
+        raise ConfigurationError(
+            '[database] connection %s names a database SQLAlchemy does not '
+            'know (%s)' % (url.render_as_string(hide_password=True),
+                           url.drivername))

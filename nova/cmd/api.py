@@ -9,12 +9,15 @@ standard output (the chosen port when the configured one is 0). Unless
 that publishes the notification outbox. SIGTERM or SIGINT stop it: the
 requests in progress are finished, what is left of its notifications is
 published for at most ``[notifications] relay_flush_timeout`` seconds, then
-it exits 0.
+it exits 0. It exits 1 when it cannot start (database not migrated or
+unreachable, port in use) and 2 on bad usage or configuration.
 """
 
 import signal
 import sys
 
+from oslo_config import cfg
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 import waitress
 
@@ -51,11 +54,32 @@ def _exit_on_signal(signum, frame):
     raise SystemExit(0)
 
 
+# NOTE: errors of configuration; the others are failures (exit 1).
+_CONFIGURATION_ERRORS = (exception.InvalidConfiguration,
+                         exception.NotificationDriverNotFound,
+                         exception.InvalidNotificationTransport)
+
+
+def _cannot_start(message, exit_code):
+    LOG.error('nova-api cannot start: %s', message)
+    print('ERROR: %s' % message, file=sys.stderr)
+    return exit_code
+
+
 def main(argv=None):
+    """Serve the compute API until SIGTERM or SIGINT; return the exit code.
+
+    Exit codes: 0 stopped by a signal; 1 it cannot start (database not
+    migrated or unreachable, port in use); 2 bad usage or configuration.
+    """
     argv = sys.argv if argv is None else argv
     CONF.register_cli_opts(wsgi_conf.listen_opts)
     CONF.register_cli_opts(api_conf.auth_opts[:1], group=api_conf.api_group)
-    config.parse_args(argv)
+    try:
+        config.parse_args(argv)
+    except (cfg.Error, logging.LogConfigError) as error:
+        print('ERROR: %s' % error, file=sys.stderr)
+        return 2
     relay = None
     try:
         compute_wsgi.check_database()
@@ -66,12 +90,22 @@ def main(argv=None):
         app = compute_wsgi.build_application(CONF)
         server = create_server(app, CONF.osapi_compute_listen,
                                CONF.osapi_compute_listen_port)
-    except (exception.NovaException, OSError) as e:
-        LOG.error('nova-api cannot start: %s', e)
-        print('nova-api cannot start: %s' % e, file=sys.stderr)
+    except Exception as error:
         if relay is not None:
             relay.stop()
-        return 1
+        if isinstance(error, _CONFIGURATION_ERRORS):
+            return _cannot_start(error.format_message(), 2)
+        if isinstance(error, exception.NovaException):
+            return _cannot_start(error.format_message(), 1)
+        if isinstance(error, db_exc.DBError):
+            return _cannot_start(
+                common.explain_database_error(error, CONF), 1)
+        if isinstance(error, OSError):
+            return _cannot_start(str(error), 1)
+        # NOTE: the traceback is for developers, at debug level (--debug).
+        LOG.debug('Unexpected error at start', exc_info=True)
+        return _cannot_start('unexpected error (%s): %s'
+                             % (type(error).__name__, error), 1)
     url = 'http://%s:%s' % (server.effective_host, server.effective_port)
     LOG.info('nova-api listening on %s (auth_strategy %s)', url,
              CONF.api.auth_strategy)

@@ -6,10 +6,12 @@ the tests see the notifications each command emitted.
 """
 
 import json
+import os
 import subprocess
 
 import fixtures
 
+from nova.cmd import common
 from nova.cmd import lifecycle_demo
 from nova import test
 
@@ -106,3 +108,27 @@ class TestManage(ConsoleScriptTestCase):
         for action in ('list', 'show', 'create', 'disable', 'enable',
                        'force-down', 'unforce-down', 'delete'):
             self.assertIn(action, help_text)
+
+
+class TestBadConfigurationFiles(ConsoleScriptTestCase):
+    """nova-api and nova-manage refuse unreadable files without traceback."""
+
+    def test_refused_with_one_error_line(self):
+        directory = self.useFixture(fixtures.TempDir()).path
+        binary = os.path.join(directory, 'binary.conf')
+        with open(binary, 'wb') as f:
+            f.write(b'\xd0\x00\xff' * 40)
+        for config in (binary, directory):
+            for program, args in (('nova-manage', ('service', 'list')),
+                                  ('nova-api', ())):
+                result = subprocess.run(
+                    common.console_script(program) +
+                    ['--config-file', config] + list(args),
+                    capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+                self.assertEqual(2, result.returncode,
+                                 (program, config, result.stderr))
+                errors = [line for line in result.stderr.splitlines()
+                          if line.startswith('ERROR: ')]
+                self.assertEqual(1, len(errors), result.stderr)
+                self.assertIn('cannot read a configuration file', errors[0])
+                self.assertNotIn('Traceback', result.stderr)

@@ -1,0 +1,86 @@
+"""Loading nova's configuration: every bad file or URL is one clear error."""
+
+import os
+
+import fixtures
+import testtools
+
+from nova.cmd import compute as compute_cmd
+from nova.cmd import notification_relay as relay_cmd
+from nova import config
+from nova import test
+
+
+class TestCheckDatabaseURL(testtools.TestCase):
+
+    def test_usable_urls(self):
+        for url in ('sqlite://', 'sqlite:////var/lib/nova/nova.sqlite',
+                    'mysql+pymysql://nova:secret@db/nova',
+                    'postgresql://nova:secret@db/nova'):
+            config.check_database_url(url)
+
+    def test_not_a_url(self):
+        error = self.assertRaises(config.ConfigurationError,
+                                  config.check_database_url, 'notaurl')
+        self.assertIn('[database] connection is not a database URL',
+                      str(error))
+
+    def test_unknown_database_names_no_password(self):
+        error = self.assertRaises(config.ConfigurationError,
+                                  config.check_database_url,
+                                  'bogus://nova:S3cret@x/y')
+        self.assertIn('names a database SQLAlchemy does not know (bogus)',
+                      str(error))
+        self.assertNotIn('S3cret', str(error))
+
+    def test_empty(self):
+        self.assertRaises(config.ConfigurationError,
+                          config.check_database_url, '')
+
+
+class TestConsoleScriptsRefuseBadFiles(test.TestCase):
+    """A service's main(argv), in process: exit 2, one ERROR line.
+
+    nova-api and nova-manage register a command line of their own on the
+    global configuration, which would outlive the test: they are run as
+    processes in nova/tests/functional/test_cmd_manage.py.
+    """
+
+    USES_DB = False
+
+    def setUp(self):
+        super().setUp()
+        self.stderr = self.useFixture(fixtures.StringStream('err')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', self.stderr))
+        directory = self.useFixture(fixtures.TempDir()).path
+        self.files = {'a directory': directory}
+        # NOTE: [database] connection is the test's own (an override);
+        # check_database_url has tests of its own.
+        for name, content in (('binary', b'\xd0\x00\xff' * 40),
+                              ('garbage', b'this is [not an ini\n')):
+            path = os.path.join(directory, name.replace(' ', '-'))
+            with open(path, 'wb') as f:
+                f.write(content)
+            self.files[name] = path
+
+    def _stderr_lines(self):
+        self.stderr.seek(0)
+        return self.stderr.read().splitlines()
+
+    def _assert_refused(self, main, *extra):
+        for what, path in sorted(self.files.items()):
+            self.stderr.seek(0)
+            self.stderr.truncate()
+            self.conf.conf.clear()
+            exit_code = main(['nova-test', '--config-file', path] +
+                             list(extra))
+            self.assertEqual(2, exit_code, what)
+            lines = self._stderr_lines()
+            self.assertEqual(1, len(lines), (what, lines))
+            self.assertTrue(lines[0].startswith('ERROR: '), lines)
+
+    def test_nova_compute(self):
+        self._assert_refused(compute_cmd.main)
+
+    def test_nova_notification_relay(self):
+        self._assert_refused(relay_cmd.main)
