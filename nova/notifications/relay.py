@@ -48,8 +48,8 @@ _PURGE_BATCH = 1000
 _ERROR_LENGTH = 1000
 
 
-def load_drivers(conf, transport):
-    """Load the notifier drivers a relay publishes with.
+def driver_names(conf):
+    """Return the notifier drivers a relay publishes with, by name.
 
     ``[oslo_messaging_notifications] driver`` names them; ``messaging`` and
     ``messagingv2`` become their failure-reporting twins, ``noop`` is left
@@ -66,6 +66,16 @@ def load_drivers(conf, transport):
     if unknown:
         raise exception.NotificationDriverNotFound(
             names=', '.join(unknown), known=', '.join(sorted(known)))
+    return names
+
+
+def load_drivers(conf, transport):
+    """Load the notifier drivers a relay publishes with (``driver_names``).
+
+    :raises NotificationDriverNotFound: naming the unknown drivers and the
+        known ones.
+    """
+    names = driver_names(conf)
     manager = stevedore.NamedExtensionManager(
         DRIVER_NAMESPACE, names, invoke_on_load=True,
         invoke_args=(conf,),
