@@ -54,16 +54,12 @@ def _exit_on_signal(signum, frame):
     raise SystemExit(0)
 
 
+PROGRAM = 'nova-api'
+
 # NOTE: errors of configuration; the others are failures (exit 1).
 _CONFIGURATION_ERRORS = (exception.InvalidConfiguration,
                          exception.NotificationDriverNotFound,
                          exception.InvalidNotificationTransport)
-
-
-def _cannot_start(message, exit_code):
-    LOG.error('nova-api cannot start: %s', message)
-    print('ERROR: %s' % message, file=sys.stderr)
-    return exit_code
 
 
 def main(argv=None):
@@ -78,12 +74,11 @@ def main(argv=None):
     try:
         config.parse_args(argv)
     except (cfg.Error, logging.LogConfigError) as error:
-        print('ERROR: %s' % error, file=sys.stderr)
-        return 2
+        return common.error(str(error), common.USAGE_ERROR)
     relay = None
     try:
         compute_wsgi.check_database()
-        relay = common.build_relay(CONF, 'nova-api')
+        relay = common.build_relay(CONF, PROGRAM)
         if relay is not None:
             relay.start()
         compute_wsgi.register_api_service(CONF.host)
@@ -94,18 +89,20 @@ def main(argv=None):
         if relay is not None:
             relay.stop()
         if isinstance(error, _CONFIGURATION_ERRORS):
-            return _cannot_start(error.format_message(), 2)
+            return common.error(error.format_message(), common.USAGE_ERROR,
+                                PROGRAM)
         if isinstance(error, exception.NovaException):
-            return _cannot_start(error.format_message(), 1)
-        if isinstance(error, db_exc.DBError):
-            return _cannot_start(
-                common.explain_database_error(error, CONF), 1)
-        if isinstance(error, OSError):
-            return _cannot_start(str(error), 1)
-        # NOTE: the traceback is for developers, at debug level (--debug).
-        LOG.debug('Unexpected error at start', exc_info=True)
-        return _cannot_start('unexpected error (%s): %s'
-                             % (type(error).__name__, error), 1)
+            message = error.format_message()
+        elif isinstance(error, db_exc.DBError):
+            message = common.explain_database_error(error, CONF)
+        elif isinstance(error, OSError):
+            message = str(error)
+        else:
+            # NOTE: the traceback is for developers, at debug level.
+            LOG.debug('Unexpected error at start', exc_info=True)
+            message = 'unexpected error (%s): %s' % (
+                type(error).__name__, error)
+        return common.error(message, common.FAILURE, PROGRAM)
     url = 'http://%s:%s' % (server.effective_host, server.effective_port)
     LOG.info('nova-api listening on %s (auth_strategy %s)', url,
              CONF.api.auth_strategy)
@@ -119,7 +116,7 @@ def main(argv=None):
         if relay is not None:
             relay.stop()
     LOG.info('nova-api stopped')
-    return 0
+    return common.SUCCESS
 
 
 if __name__ == '__main__':

@@ -1,7 +1,11 @@
 """What nova's console scripts share.
 
-Database errors explained to operators, how to run one console script
-from another, and the notification relay a console script runs.
+Their conventions: exit status ``SUCCESS`` (0), ``FAILURE`` (1: the work
+could not be done, the service could not start) or ``USAGE_ERROR`` (2: bad
+usage or configuration), and an error as one ``ERROR: ...`` line on
+standard error (``error``), never a traceback. Also database errors
+explained to operators, how to run one console script from another, and
+the notification relay a console script runs.
 """
 
 import os
@@ -9,11 +13,30 @@ import shutil
 import sys
 
 from oslo_db import exception as db_exc
+from oslo_log import log as logging
 from sqlalchemy.engine import url as sa_url
 
 from nova import exception
 from nova.notifications import relay
 from nova import rpc
+
+LOG = logging.getLogger(__name__)
+
+SUCCESS = 0
+FAILURE = 1
+USAGE_ERROR = 2
+
+
+def error(message, exit_code=FAILURE, program=None):
+    """Say ``message`` as one ``ERROR:`` line on stderr; return ``exit_code``.
+
+    With ``program`` (a service, whose log is elsewhere) the log gets it
+    too, at ERROR.
+    """
+    if program is not None:
+        LOG.error('%s cannot go on: %s', program, message)
+    print('ERROR: %s' % message, file=sys.stderr)
+    return exit_code
 
 
 def database_location(conf):

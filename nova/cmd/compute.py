@@ -32,12 +32,6 @@ BINARY = 'nova-compute'
 STOP_SIGNALS = frozenset([signal.SIGTERM, signal.SIGINT])
 
 
-def _report_startup_failure(message):
-    LOG.error('%s cannot start: %s', BINARY, message)
-    print('ERROR: %s' % message, file=sys.stderr)
-    return 1
-
-
 def main(argv=None):
     """Run nova-compute until SIGTERM or SIGINT; return the exit code."""
     argv = sys.argv if argv is None else argv
@@ -52,11 +46,9 @@ def main(argv=None):
         server = service.Service.create(binary=BINARY)
         relay = common.build_relay(CONF, BINARY)
     except (cfg.Error, logging.LogConfigError) as error:
-        print('ERROR: %s' % error, file=sys.stderr)
-        return 2
+        return common.error(str(error), common.USAGE_ERROR)
     except exception.NovaException as error:
-        print('ERROR: %s' % error.format_message(), file=sys.stderr)
-        return 2
+        return common.error(error.format_message(), common.USAGE_ERROR)
     objects.register_all()
     try:
         failure = None
@@ -69,7 +61,7 @@ def main(argv=None):
         except exception.NovaException as error:
             failure = error.format_message()
         if failure:
-            return _report_startup_failure(failure)
+            return common.error(failure, common.FAILURE, BINARY)
         LOG.info('%(binary)s is ready: service %(uuid)s on host %(host)s, '
                  'heartbeat every %(interval)d s',
                  {'binary': BINARY, 'uuid': server.service_ref.uuid,
@@ -83,7 +75,7 @@ def main(argv=None):
             relay.stop()
         rpc.cleanup()
     LOG.info('%s stopped', BINARY)
-    return 0
+    return common.SUCCESS
 
 
 if __name__ == '__main__':

@@ -58,9 +58,9 @@ from nova import rpc
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
-SUCCESS = 0
-FAILURE = 1
-USAGE_ERROR = 2
+SUCCESS = common.SUCCESS
+FAILURE = common.FAILURE
+USAGE_ERROR = common.USAGE_ERROR
 
 # NOTE: the width of the string columns of the services table.
 MAX_COLUMN_LENGTH = 255
@@ -490,8 +490,7 @@ def run_command(category):
 
 
 def _fail(message, exit_code=FAILURE):
-    print('ERROR: %s' % message, file=sys.stderr)
-    return exit_code
+    return common.error(message, exit_code)
 
 
 def main(argv=None):

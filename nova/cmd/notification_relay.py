@@ -35,12 +35,6 @@ NAME = 'nova-notification-relay'
 STOP_SIGNALS = frozenset([signal.SIGTERM, signal.SIGINT])
 
 
-def _error(message, exit_code):
-    LOG.error('%s cannot start: %s', NAME, message)
-    print('ERROR: %s' % message, file=sys.stderr)
-    return exit_code
-
-
 def main(argv=None):
     """Run a relay until SIGTERM or SIGINT; return the exit code."""
     argv = sys.argv if argv is None else argv
@@ -51,20 +45,23 @@ def main(argv=None):
         config.parse_args(argv)
         relay = common.build_relay(CONF, NAME, in_service=False)
     except (cfg.Error, logging.LogConfigError) as error:
-        return _error(str(error), 2)
+        return common.error(str(error), common.USAGE_ERROR, NAME)
     except exception.NovaException as error:
-        return _error(error.format_message(), 2)
+        return common.error(error.format_message(),
+                            common.USAGE_ERROR, NAME)
     if relay is None:
-        return _error('versioned notifications are turned off '
-                      '([notifications] notification_format, '
-                      '[oslo_messaging_notifications] driver): there is '
-                      'nothing to relay', 2)
+        return common.error('versioned notifications are turned off '
+                            '([notifications] notification_format, '
+                            '[oslo_messaging_notifications] driver): there '
+                            'is nothing to relay', common.USAGE_ERROR, NAME)
     try:
         compute_wsgi.check_database()
     except exception.DatabaseNotMigrated as error:
-        return _error(error.format_message(), 1)
+        return common.error(error.format_message(), common.FAILURE,
+                            NAME)
     except db_exc.DBError as error:
-        return _error(common.explain_database_error(error, CONF), 1)
+        return common.error(common.explain_database_error(error, CONF),
+                            common.FAILURE, NAME)
     relay.start()
     try:
         signum = signal.sigwait(STOP_SIGNALS)
@@ -73,7 +70,7 @@ def main(argv=None):
     finally:
         relay.stop()
         rpc.cleanup()
-    return 0
+    return common.SUCCESS
 
 
 if __name__ == '__main__':

@@ -47,6 +47,7 @@ import types
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from nova.cmd import common
 import nova.conf
 from nova import config
 from nova import exception
@@ -58,9 +59,9 @@ from nova import rpc
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
-SUCCESS = 0
-FAILURE = 1
-USAGE_ERROR = 2
+SUCCESS = common.SUCCESS
+FAILURE = common.FAILURE
+USAGE_ERROR = common.USAGE_ERROR
 
 _CLEAR_SCREEN = '\033[H\033[2J'
 
