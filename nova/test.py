@@ -27,10 +27,14 @@ class TestCase(testtools.TestCase):
 
     USES_DB = True
 
+    # NOTE: a test class that needs longer than OS_TEST_TIMEOUT says so.
+    TIMEOUT = 0
+
     def setUp(self):
         super().setUp()
         timeout = int(os.environ.get('OS_TEST_TIMEOUT', 0))
         if timeout > 0:
+            timeout = max(timeout, self.TIMEOUT)
             self.useFixture(fixtures.Timeout(timeout, gentle=True))
         if _env_flag('OS_STDOUT_CAPTURE'):
             stdout = self.useFixture(fixtures.StringStream('stdout')).stream

@@ -172,12 +172,23 @@ class TestListen(base.BusTestCase):
                                                  'disabled_reason': 'x'})
         self.admin_api.delete_service(first.uuid)
         lines = [json.loads(line) for line in command.finish()]
-        self.assertEqual(['added', 'added', 'updated', 'updated', 'removed'],
-                         [line['outcome'] for line in lines])
+        # NOTE: each service's notifications keep their order; two
+        # services' may interleave either way.
+        uuid_of = {m['message_id']: m['payload']['nova_object.data']['uuid']
+                   for m in self.listener.wait_for(5)}
+        outcomes = {}
+        for line in lines:
+            outcomes.setdefault(uuid_of[line['message_id']], []).append(
+                line['outcome'])
+        self.assertEqual({first.uuid: ['added', 'updated', 'removed'],
+                          second.uuid: ['added', 'updated']}, outcomes)
+        first_updated = [line for line in lines
+                         if uuid_of[line['message_id']] == first.uuid and
+                         line['outcome'] == 'updated'][0]
         self.assertEqual(
             [(first.uuid, 'host1', 'enabled', True)],
             [(s['uuid'], s['host'], s['status'], s['forced_down'])
-             for s in lines[2]['services'] if s['host'] == 'host1'])
+             for s in first_updated['services'] if s['host'] == 'host1'])
         final = lines[-1]['services']
         self.assertEqual(
             [(second.uuid, 'host2', 'nova-compute', 'disabled', 'x', False,

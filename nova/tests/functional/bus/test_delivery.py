@@ -32,6 +32,10 @@ _DELIVERY_TIMEOUT = 60.0
 
 class DeliveryTestCase(base.BusTestCase):
 
+    # NOTE: thousands of requests and a broker restart, on a machine that
+    # runs another test worker meanwhile.
+    TIMEOUT = 240
+
     def setUp(self):
         super().setUp()
         # NOTE: thousands of requests logged at DEBUG make more than a test
