@@ -88,9 +88,16 @@ def get_notification_transport(conf=CONF):
     global NOTIFICATION_TRANSPORT
     with _TRANSPORT_LOCK:
         if NOTIFICATION_TRANSPORT is None:
-            check_transport_url(conf, notification_transport_url(conf))
-            NOTIFICATION_TRANSPORT = messaging.get_notification_transport(
-                conf)
+            url = notification_transport_url(conf)
+            check_transport_url(conf, url)
+            try:
+                NOTIFICATION_TRANSPORT = (
+                    messaging.get_notification_transport(conf))
+            except messaging.DriverLoadFailure as error:
+                secrets = redaction.url_passwords(conf, url or '')
+                raise exception.InvalidNotificationTransport(
+                    url=redaction.redact(url or '', secrets),
+                    reason=redaction.redact(str(error), secrets))
         return NOTIFICATION_TRANSPORT
 
 

@@ -298,6 +298,16 @@ class TestCheckTransportURL(test.TestCase):
     def test_no_url_is_the_default(self):
         rpc.check_transport_url(self.conf.conf, None)
 
+    def test_unknown_transport_driver(self):
+        self.flags(transport_url='bogus://nova:%s@h:1/' % self.HEAD)
+        rpc.init(self.conf.conf)
+        error = self.assertRaises(exception.InvalidNotificationTransport,
+                                  rpc.get_notification_transport,
+                                  self.conf.conf)
+        self.assertIn('Failed to load transport driver "bogus"',
+                      error.format_message())
+        self._assert_no_secret(error.format_message())
+
     def test_the_transport_is_refused_at_start(self):
         self.flags(transport_url=self._url('/'))
         rpc.init(self.conf.conf)
