@@ -60,9 +60,19 @@ def check_database_url(connection):
             'sqlite:////var/lib/nova/nova.sqlite or '
             'mysql+pymysql://nova:PASSWORD@HOST/nova)')
     try:
-        url.get_dialect()
+        dialect = url.get_dialect()
     except sqlalchemy.exc.NoSuchModuleError:
         raise ConfigurationError(
             '[database] connection %s names a database SQLAlchemy does not '
             'know (%s)' % (url.render_as_string(hide_password=True),
                            url.drivername))
+    try:
+        dialect.import_dbapi()
+    except ImportError as error:
+        raise ConfigurationError(
+            '[database] connection %s needs the Python database driver '
+            'that %s uses, which is not installed (%s); install it, or name '
+            'an installed driver in the URL, for example '
+            'postgresql+psycopg2:// or mysql+pymysql://'
+            % (url.render_as_string(hide_password=True), url.drivername,
+               error))
