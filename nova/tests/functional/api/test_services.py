@@ -505,46 +505,49 @@ class TestDeleteService(ServicesAPITestBase):
 class TestPolicyFile(ServicesAPITestBase):
     """An operator's policy file overrides the admin-only defaults."""
 
+    _MEMBERS_LIST = '"os_compute_api:os-services:list": "role:member"\n'
+
+    def setUp(self):
+        super().setUp()
+        self.policy_file = os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'policy.yaml')
+        self._write_policy(self._MEMBERS_LIST)
+        self.flags(policy_file=self.policy_file, group='oslo_policy')
+        self.server = self.useFixture(api_fixtures.APIServerFixture())
+
+    def _write_policy(self, text):
+        mtime = (os.stat(self.policy_file).st_mtime
+                 if os.path.exists(self.policy_file) else None)
+        with open(self.policy_file, 'w') as f:
+            f.write(text)
+        if mtime is not None:
+            # NOTE: a rewrite within the same second keeps the same mtime,
+            # and oslo.policy reloads a file whose mtime changed.
+            os.utime(self.policy_file, (0, mtime + 10))
+
+    def _disable(self, api):
+        return api.request('PUT', self._url(self.compute1),
+                           body={'status': 'disabled'})
+
     def test_policy_file_lets_members_list(self):
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'policy.yaml')
-        with open(path, 'w') as f:
-            f.write('"os_compute_api:os-services:list": "role:member"\n')
-        self.flags(policy_file=path, group='oslo_policy')
-        server = self.useFixture(api_fixtures.APIServerFixture())
-        self.assertEqual(3, len(server.api.get_services()))
-        self.assertEqual(403, server.api.request(
-            'PUT', self._url(self.compute1),
-            body={'status': 'disabled'}).status)
+        self.assertEqual(3, len(self.server.api.get_services()))
+        self.assertEqual(403, self._disable(self.server.api).status)
 
     def test_policy_file_broken_while_serving_fails_closed(self):
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'policy.yaml')
-        with open(path, 'w') as f:
-            f.write('"os_compute_api:os-services:list": "role:member"\n')
-        self.flags(policy_file=path, group='oslo_policy')
-        server = self.useFixture(api_fixtures.APIServerFixture())
-        self.assertEqual(3, len(server.api.get_services()))
+        self.assertEqual(3, len(self.server.api.get_services()))
 
-        with open(path, 'w') as f:
-            f.write('"os_compute_api:os-services:update": [unclosed\n')
-        # NOTE: a rewrite within the same second keeps the same mtime.
-        os.utime(path, (0, os.stat(path).st_mtime + 10))
-        response = server.admin_api.request(
-            'PUT', self._url(self.compute1), body={'status': 'disabled'})
-        self.assertFault(response, 403, 'forbidden',
-                         'The policy file %s is invalid' % path)
+        self._write_policy('"os_compute_api:os-services:update": '
+                           '[unclosed\n')
+        self.assertFault(self._disable(self.server.admin_api), 403,
+                         'forbidden', 'The policy file %s is invalid'
+                         % self.policy_file)
         self.assertEqual(False, self._row(self.compute1)['disabled'])
         self.assertEqual([], self.notifier.versioned_notifications)
-        self.assertIn('ERROR nova.policy Policy file %s is invalid' % path,
-                      self.stdlog.output)
+        self.assertIn('ERROR nova.policy Policy file %s is invalid'
+                      % self.policy_file, self.stdlog.output)
 
-        with open(path, 'w') as f:
-            f.write('"os_compute_api:os-services:list": "role:member"\n')
-        os.utime(path, (0, os.stat(path).st_mtime + 20))
-        self.assertEqual(200, server.admin_api.request(
-            'PUT', self._url(self.compute1),
-            body={'status': 'disabled'}).status)
+        self._write_policy(self._MEMBERS_LIST)
+        self.assertEqual(200, self._disable(self.server.admin_api).status)
 
 
 class TestVersionsAndMicroversions(ServicesAPITestBase):
