@@ -136,6 +136,37 @@ def _service_query(context):
     return context.session.query(models.Service).filter_by(deleted=0)
 
 
+def _check_identity_is_free(context, host, binary, topic, service_id=None):
+    """Raise what clashes with another live service, naming the binary first.
+
+    The unique constraints also catch a clash (and a racing writer), but
+    which one a backend reports differs: PostgreSQL and MySQL name the
+    (host, topic) constraint for a service whose binary is taken, SQLite
+    the (host, binary) one. Looking first makes the error name what the
+    caller gave, on every backend.
+    """
+    query = _service_query(context).filter(
+        models.Service.host == host,
+        sqlalchemy.or_(models.Service.binary == binary,
+                       models.Service.topic == topic))
+    if service_id is not None:
+        query = query.filter(models.Service.id != service_id)
+    taken = query.all()
+    if any(service.binary == binary for service in taken):
+        raise exception.ServiceBinaryExists(host=host, binary=binary)
+    if taken:
+        raise exception.ServiceTopicExists(host=host, topic=topic)
+
+
+def _raise_duplicate(error, host, binary, topic, uuid):
+    columns = set(error.columns)
+    if 'binary' in columns:
+        raise exception.ServiceBinaryExists(host=host, binary=binary)
+    if 'topic' in columns:
+        raise exception.ServiceTopicExists(host=host, topic=topic)
+    raise exception.ServiceUUIDExists(uuid=uuid)
+
+
 @_writer
 def service_create(context, values):
     """Insert a service row and return it.
@@ -143,19 +174,15 @@ def service_create(context, values):
     :raises: ServiceBinaryExists, ServiceTopicExists or ServiceUUIDExists
         when a live service has the same (host, binary), (host, topic) or uuid.
     """
+    _check_identity_is_free(context, values.get('host'), values.get('binary'),
+                            values.get('topic'))
     service_ref = models.Service()
     service_ref.update(values)
     try:
         service_ref.save(context.session)
     except db_exc.DBDuplicateEntry as e:
-        columns = set(e.columns)
-        if 'binary' in columns:
-            raise exception.ServiceBinaryExists(host=values.get('host'),
-                                                binary=values.get('binary'))
-        if 'topic' in columns:
-            raise exception.ServiceTopicExists(host=values.get('host'),
-                                               topic=values.get('topic'))
-        raise exception.ServiceUUIDExists(uuid=values.get('uuid'))
+        _raise_duplicate(e, values.get('host'), values.get('binary'),
+                         values.get('topic'), values.get('uuid'))
     return service_ref
 
 
@@ -219,6 +246,9 @@ def service_update(context, service_id, values):
     # NOTE: read before the flush: a failed flush leaves the row unreadable.
     identity = {key: values.get(key, service_ref[key])
                 for key in ('host', 'binary', 'topic')}
+    service_uuid = service_ref.uuid
+    if any(key in values for key in identity):
+        _check_identity_is_free(context, service_id=service_id, **identity)
     if ('report_count' in values and
             values['report_count'] > service_ref.report_count and
             'last_seen_up' not in values):
@@ -227,11 +257,7 @@ def service_update(context, service_id, values):
     try:
         context.session.flush()
     except db_exc.DBDuplicateEntry as e:
-        if 'topic' in set(e.columns):
-            raise exception.ServiceTopicExists(host=identity['host'],
-                                               topic=identity['topic'])
-        raise exception.ServiceBinaryExists(host=identity['host'],
-                                            binary=identity['binary'])
+        _raise_duplicate(e, uuid=service_uuid, **identity)
     return service_ref
 
 
