@@ -1,16 +1,26 @@
 """SQLAlchemy models of nova's main database."""
 
 from oslo_db.sqlalchemy import models
+from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy import orm
 
 BASE = orm.declarative_base()
 
+# NOTE: MySQL's DATETIME drops the microseconds unless it is given a
+# fractional precision; every backend keeps them, so that the API shows the
+# same times whatever the database.
+DateTime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql')
+
 
 class NovaBase(models.TimestampMixin, models.SoftDeleteMixin,
                models.ModelBase):
     """created_at, updated_at and soft delete (``deleted`` is set to id)."""
+
+    created_at = sa.Column(DateTime, default=lambda: timeutils.utcnow())
+    updated_at = sa.Column(DateTime, onupdate=lambda: timeutils.utcnow())
+    deleted_at = sa.Column(DateTime)
 
 
 class Service(BASE, NovaBase):
@@ -33,7 +43,7 @@ class Service(BASE, NovaBase):
     report_count = sa.Column(sa.Integer, nullable=False, default=0)
     disabled = sa.Column(sa.Boolean, default=False)
     disabled_reason = sa.Column(sa.String(255))
-    last_seen_up = sa.Column(sa.DateTime, nullable=True)
+    last_seen_up = sa.Column(DateTime, nullable=True)
     forced_down = sa.Column(sa.Boolean, default=False)
     version = sa.Column(sa.Integer, default=0)
 
@@ -81,9 +91,9 @@ class NotificationOutbox(BASE, models.ModelBase):
     state = sa.Column(sa.String(16), nullable=False)
     attempts = sa.Column(sa.Integer, nullable=False, default=0)
     last_error = sa.Column(sa.Text, nullable=True)
-    created_at = sa.Column(sa.DateTime, nullable=False)
-    last_attempt_at = sa.Column(sa.DateTime, nullable=True)
-    delivered_at = sa.Column(sa.DateTime, nullable=True)
+    created_at = sa.Column(DateTime, nullable=False)
+    last_attempt_at = sa.Column(DateTime, nullable=True)
+    delivered_at = sa.Column(DateTime, nullable=True)
 
 
 class NotificationRelayLease(BASE, models.ModelBase):
@@ -93,4 +103,4 @@ class NotificationRelayLease(BASE, models.ModelBase):
 
     shard = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
     owner = sa.Column(sa.String(255), nullable=True)
-    expires_at = sa.Column(sa.DateTime, nullable=True)
+    expires_at = sa.Column(DateTime, nullable=True)

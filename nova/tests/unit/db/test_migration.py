@@ -1,21 +1,27 @@
 """nova.db.migration: the schema comes from the alembic migrations."""
 
 import sqlalchemy as sa
+import testscenarios
 import testtools
 
 from nova.db.main import models
 from nova.db import migration
+from nova import test
 from nova.tests import fixtures as nova_fixtures
 
-HEAD = 'c41e7b9a2d35'
+load_tests = testscenarios.load_tests_apply_scenarios
+
+HEAD = '5b8e0f3c9a61'
 
 
 class TestMigration(testtools.TestCase):
 
+    scenarios = test.DATABASE_SCENARIOS
+
     def setUp(self):
         super().setUp()
         self.engine = self.useFixture(
-            nova_fixtures.EmptySQLiteEngine()).engine
+            nova_fixtures.EmptyDatabaseEngine(self.DATABASE)).engine
 
     def _tables(self):
         return set(sa.inspect(self.engine).get_table_names())
