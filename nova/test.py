@@ -14,6 +14,14 @@ from nova.tests import fixtures as nova_fixtures
 CONF = nova.conf.CONF
 
 
+# NOTE: a test class with ``scenarios = DATABASE_SCENARIOS`` runs once per
+# backend when its module applies them (``load_tests =
+# testscenarios.load_tests_apply_scenarios``); PostgreSQL and MySQL run on
+# private servers (nova.tests.db_servers).
+DATABASE_SCENARIOS = [(backend, {'DATABASE': backend})
+                      for backend in ('sqlite', 'postgresql', 'mysql')]
+
+
 def _env_flag(name):
     return os.environ.get(name, '').lower() in ('1', 'true', 'yes')
 
@@ -26,6 +34,8 @@ class TestCase(testtools.TestCase):
     """
 
     USES_DB = True
+    #: the database backend: sqlite, postgresql or mysql.
+    DATABASE = 'sqlite'
 
     # NOTE: a test class that needs longer than OS_TEST_TIMEOUT says so.
     TIMEOUT = 0
@@ -46,7 +56,7 @@ class TestCase(testtools.TestCase):
             level=logging.DEBUG, format='%(levelname)s %(name)s %(message)s'))
         self.conf = self.useFixture(nova_fixtures.ConfFixture(CONF))
         if self.USES_DB:
-            self.useFixture(nova_fixtures.Database())
+            self.useFixture(nova_fixtures.Database(self.DATABASE))
         self.notifier = self.useFixture(nova_fixtures.NotificationFixture())
         objects.register_all()
         self.context = context.get_admin_context()

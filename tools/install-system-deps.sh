@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need: python3-venv for tox's
-# virtualenvs and rabbitmq-server for the message bus tests (the package does
-# not start a broker; the tests start private ones on 127.0.0.1).
+# Install the Debian packages the tests need, as listed in bindep.txt:
+# python3-venv for tox's virtualenvs, RabbitMQ, PostgreSQL and MariaDB
+# servers for the bus and database tests (the tests start private servers
+# on 127.0.0.1; the system ones are stopped).
 set -euo pipefail
-packages=(python3-venv rabbitmq-server)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
-        grep -q 'install ok installed' || missing+=("$package")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
+top=$(cd "$(dirname "$0")/.." && pwd)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-# NOTE: Debian starts the system broker on installation where an init system
-# runs; the tests never use it (they start private ones bound to loopback),
-# so it is stopped to keep the machine's ports free and nothing listening
-# beyond 127.0.0.1.
-$sudo systemctl disable --now rabbitmq-server >/dev/null 2>&1 ||
-    $sudo service rabbitmq-server stop >/dev/null 2>&1 || true
+
+apt_install() {
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+        --no-install-recommends "$@"
+}
+
+# NOTE: bindep runs from a virtualenv, which needs python3-venv first.
+python3 -m venv --help >/dev/null 2>&1 &&
+    python3 -c 'import ensurepip' >/dev/null 2>&1 || apt_install python3-venv
+venv="$top/.bindep-venv"
+if [ ! -x "$venv/bin/bindep" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet bindep
+fi
+# NOTE: bindep -b prints the missing packages, one per line, and exits 1
+# when there are some.
+missing=$("$venv/bin/bindep" -b -f "$top/bindep.txt" test || true)
+[ -z "$missing" ] && exit 0
+# shellcheck disable=SC2086
+apt_install $missing
+# NOTE: Debian starts the system servers on installation where an init
+# system runs; the tests never use them (they start private ones bound to
+# loopback), so they are stopped to keep the machine's ports free and
+# nothing listening beyond 127.0.0.1.
+for service in rabbitmq-server postgresql mariadb; do
+    $sudo systemctl disable --now "$service" >/dev/null 2>&1 ||
+        $sudo service "$service" stop >/dev/null 2>&1 || true
+done

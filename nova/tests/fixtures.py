@@ -2,6 +2,7 @@
 
 import atexit
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -11,13 +12,17 @@ import fixtures
 from oslo_config import fixture as config_fixture
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import provision
 from oslo_messaging.notify import _impl_test
+import sqlalchemy as sa
 
 import nova.conf
+from nova.db.main import models
 from nova.db import migration
 from nova.notifications import outbox
 from nova.notifications import relay
 from nova import rpc
+from nova.tests import db_servers
 
 CONF = nova.conf.CONF
 
@@ -58,32 +63,157 @@ class ConfFixture(config_fixture.Config):
                     group='database')
 
 
-class EmptySQLiteEngine(fixtures.Fixture):
-    """An engine on a new, empty SQLite file, for schema tests."""
+def _render(url):
+    return url.render_as_string(hide_password=False)
+
+
+class _ServerDatabases(object):
+    """Databases on this process's server of one backend, via oslo.db.
+
+    oslo.db's provisioning implementation of the backend creates, names
+    and drops them on the server the tests started.
+    """
+
+    def __init__(self, backend):
+        self.backend = backend
+        server = db_servers.require(backend)
+        self._impl = provision.BackendImpl.impl(backend)
+        self._admin = sa.create_engine(server.admin_url,
+                                       poolclass=sa.pool.NullPool)
+
+    def create(self):
+        """Create an empty database; return its URL."""
+        name = 'nova_%s' % secrets.token_hex(6)
+        self._impl.create_named_database(self._admin, name)
+        url = self._impl.provisioned_database_url(self._admin.url, name)
+        return name, _render(url)
+
+    def drop(self, name):
+        self._impl.drop_named_database(self._admin, name, conditional=True)
+
+
+_SERVER_DATABASES = {}
+_SERVER_DATABASES_LOCK = threading.Lock()
+_MIGRATED = {}
+_MIGRATED_LOCK = threading.Lock()
+
+
+def _server_databases(backend):
+    with _SERVER_DATABASES_LOCK:
+        if backend not in _SERVER_DATABASES:
+            _SERVER_DATABASES[backend] = _ServerDatabases(backend)
+        return _SERVER_DATABASES[backend]
+
+
+class _MigratedServerDatabase(object):
+    """One migrated database per test process and backend, reset per test.
+
+    Migrating takes a second on a server; emptying the tables (and putting
+    back the rows the migrations seeded) takes milliseconds. This is
+    oslo.db's "delete from schema" pattern, with the schema built by the
+    migrations, never by the models.
+    """
+
+    # NOTE: TRUNCATE also restarts the ids, as a new SQLite file does.
+    _EMPTY = {
+        'postgresql': lambda tables: [
+            'TRUNCATE %s RESTART IDENTITY' % ', '.join(tables)],
+        'mysql': lambda tables: ['TRUNCATE TABLE %s' % table
+                                 for table in tables],
+    }
+
+    def __init__(self, backend):
+        self.backend = backend
+        databases = _server_databases(backend)
+        name, self.url = databases.create()
+        atexit.register(databases.drop, name)
+        engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
+        try:
+            migration.db_sync(engine=engine)
+            self._tables = [table.name for table in
+                            models.BASE.metadata.sorted_tables]
+            with engine.connect() as connection:
+                self._seeds = {
+                    table: [dict(row._mapping) for row in connection.execute(
+                        models.BASE.metadata.tables[table].select())]
+                    for table in self._tables}
+        finally:
+            engine.dispose()
+
+    def reset(self):
+        """Bring every table back to what the migrations left."""
+        engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.begin() as connection:
+                for statement in self._EMPTY[self.backend](self._tables):
+                    connection.exec_driver_sql(statement)
+                for table, rows in self._seeds.items():
+                    if rows:
+                        connection.execute(
+                            models.BASE.metadata.tables[table].insert(),
+                            rows)
+        finally:
+            engine.dispose()
+
+
+def _migrated_server_database(backend):
+    with _MIGRATED_LOCK:
+        if backend not in _MIGRATED:
+            _MIGRATED[backend] = _MigratedServerDatabase(backend)
+        return _MIGRATED[backend]
+
+
+class EmptyDatabaseEngine(fixtures.Fixture):
+    """An engine on a new, empty database, for schema tests.
+
+    ``backend`` is ``sqlite`` (a file) or a server backend, ``postgresql``
+    or ``mysql``, whose database is dropped at cleanup.
+    """
+
+    def __init__(self, backend='sqlite'):
+        super().__init__()
+        self.backend = backend
 
     def setUp(self):
         super().setUp()
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'nova.sqlite')
+        if self.backend == 'sqlite':
+            path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                'nova.sqlite')
+            url = 'sqlite:///%s' % path
+        else:
+            databases = _server_databases(self.backend)
+            name, url = databases.create()
+            self.addCleanup(databases.drop, name)
         manager = enginefacade.transaction_context()
-        manager.configure(connection='sqlite:///%s' % path)
+        manager.configure(connection=url)
         self.engine = manager.writer.get_engine()
         self.addCleanup(self.engine.dispose)
 
 
 class Database(fixtures.Fixture):
-    """A migrated SQLite file of the test's own, behind the database API.
+    """A migrated database of the test's own, behind the database API.
 
-    The schema comes from the alembic migrations (migrated once, copied per
-    test), never from the models.
+    On SQLite (the default) a file migrated once per process and copied per
+    test; on ``postgresql`` or ``mysql`` a database of the process's private
+    server, migrated once and emptied after each test. The schema comes
+    from the alembic migrations, never from the models.
     """
+
+    def __init__(self, backend='sqlite'):
+        super().__init__()
+        self.backend = backend
 
     def setUp(self):
         super().setUp()
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'nova.sqlite')
-        shutil.copyfile(_migrated_template(), path)
-        self.connection = 'sqlite:///%s' % path
+        if self.backend == 'sqlite':
+            path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                'nova.sqlite')
+            shutil.copyfile(_migrated_template(), path)
+            self.connection = 'sqlite:///%s' % path
+        else:
+            database = _migrated_server_database(self.backend)
+            self.connection = database.url
+            self.addCleanup(database.reset)
         manager = enginefacade.transaction_context()
         manager.configure(connection=self.connection)
         self.useFixture(fixtures.MonkeyPatch(

@@ -10,12 +10,17 @@ import threading
 import time
 
 import fixtures
+import sqlalchemy as sa
 from sqlalchemy import event
+import testscenarios
 
 from nova.db.main import api as db_api
+from nova.db.main import models
 from nova import objects
 from nova import test
 from nova.tests.functional.api import fixtures as api_fixtures
+
+load_tests = testscenarios.load_tests_apply_scenarios
 
 _STATUS_COLUMNS = ('disabled', 'disabled_reason', 'forced_down')
 
@@ -23,9 +28,9 @@ _STATUS_COLUMNS = ('disabled', 'disabled_reason', 'forced_down')
 class CommittedStates(object):
     """The service rows as each UPDATE left them, in commit order.
 
-    SQLite lets one writer at a time hold the database from its first write
-    to its commit, so the order in which UPDATE statements complete is the
-    order of the commits. Each state is read in the writer's own
+    The database API locks the row (SQLite: the whole database) from its
+    read to the commit, so the order in which UPDATE statements complete is
+    the order of the commits. Each state is read in the writer's own
     transaction, right after its UPDATE.
     """
 
@@ -46,15 +51,19 @@ class CommittedStates(object):
                 executemany):
         if not statement.lstrip().upper().startswith('UPDATE SERVICES'):
             return
-        row = conn.exec_driver_sql(
-            'SELECT disabled, disabled_reason, forced_down FROM services '
-            'WHERE id = ?', (self.service_id,)).one()
+        services = models.Service.__table__
+        row = conn.execute(
+            sa.select(services.c.disabled, services.c.disabled_reason,
+                      services.c.forced_down)
+            .where(services.c.id == self.service_id)).one()
         with self._lock:
             self.states.append(
                 (bool(row[0]), row[1], bool(row[2])))
 
 
 class TestConcurrentServiceUpdates(test.TestCase):
+
+    scenarios = test.DATABASE_SCENARIOS
 
     CLIENT_THREADS = 8
     REQUESTS_PER_THREAD = 6

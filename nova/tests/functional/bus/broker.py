@@ -14,15 +14,16 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
 import fixtures
-import testtools
+
+from nova.tests import local_servers
+
+_LOOPBACK = local_servers.LOOPBACK
 
 # NOTE: Debian's /usr/sbin/rabbitmq-server is a wrapper that switches to the
 # rabbitmq user and its /var/lib state; the scripts it wraps run the broker
@@ -32,7 +33,6 @@ REQUIRE_ENV = 'NOVA_REQUIRE_RABBITMQ'
 
 _BOOT_TIMEOUT = 60.0
 _STOP_TIMEOUT = 20.0
-_LOOPBACK = '127.0.0.1'
 
 
 class BrokerUnavailable(Exception):
@@ -50,51 +50,6 @@ def missing_reason():
     return None
 
 
-def free_port():
-    """Return a TCP port of 127.0.0.1 that nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((_LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-def _start_reaper(pids):
-    """Kill ``pids`` when this process dies, however it dies.
-
-    A child process waits for its stdin to reach end of file, which only
-    happens once this process is gone; a normal stop kills the reaper
-    first. Without it a crashed or killed test worker would leak a broker.
-    """
-    code = ('import os, signal, sys\n'
-            'sys.stdin.read()\n'
-            'for pid in sys.argv[1:]:\n'
-            '    try:\n'
-            '        os.kill(int(pid), signal.SIGKILL)\n'
-            '    except OSError:\n'
-            '        pass\n')
-    return subprocess.Popen(
-        [sys.executable, '-c', code] + [str(pid) for pid in pids],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def _stop_reaper(reaper):
-    if reaper is not None and reaper.poll() is None:
-        reaper.kill()
-        reaper.wait()
-
-
-def _wait_for_exit(pid, timeout):
-    """Return whether ``pid`` is gone within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
 class RabbitMQBroker(object):
     """One RabbitMQ node of our own, bound to 127.0.0.1.
 
@@ -109,9 +64,9 @@ class RabbitMQBroker(object):
         self.base_dir = tempfile.mkdtemp(prefix='nova-rabbitmq-')
         self.node = 'nova-test-%d-%s@localhost' % (
             os.getpid(), secrets.token_hex(4))
-        self.port = free_port()
-        self.epmd_port = free_port()
-        self.dist_port = free_port()
+        self.port = local_servers.free_port()
+        self.epmd_port = local_servers.free_port()
+        self.dist_port = local_servers.free_port()
         self.user = 'nova'
         self.password = secrets.token_hex(16)
         self.pid = None
@@ -209,8 +164,8 @@ class RabbitMQBroker(object):
             raise
         with open(self.pid_file) as f:
             self.pid = int(f.read().strip())
-        _stop_reaper(self._reaper)
-        self._reaper = _start_reaper(
+        local_servers.stop_reaper(self._reaper)
+        self._reaper = local_servers.start_reaper(
             [self.pid, self._script.pid, self._epmd.pid])
         self.boot_seconds = time.monotonic() - started
 
@@ -262,7 +217,7 @@ class RabbitMQBroker(object):
             self._script.wait(timeout)
         except subprocess.TimeoutExpired:
             pass
-        if self.pid and not _wait_for_exit(self.pid, 1.0):
+        if self.pid and not local_servers.wait_for_exit(self.pid, 1.0):
             for pid in pids:
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -271,14 +226,14 @@ class RabbitMQBroker(object):
         self._script.wait()
         self._script = None
         self.pid = None
-        _stop_reaper(self._reaper)
-        self._reaper = (_start_reaper([self._epmd.pid])
+        local_servers.stop_reaper(self._reaper)
+        self._reaper = (local_servers.start_reaper([self._epmd.pid])
                         if self._epmd is not None else None)
 
     def destroy(self):
         """Stop the broker and its epmd and remove every file they wrote."""
         self.stop()
-        _stop_reaper(self._reaper)
+        local_servers.stop_reaper(self._reaper)
         self._reaper = None
         if self._epmd is not None:
             self._epmd.kill()
@@ -306,10 +261,6 @@ def shared_broker():
         return _SHARED
 
 
-def _required():
-    return os.environ.get(REQUIRE_ENV, '').lower() in ('1', 'true', 'yes')
-
-
 class RabbitMQFixture(fixtures.Fixture):
     """The process's shared broker, running.
 
@@ -323,12 +274,7 @@ class RabbitMQFixture(fixtures.Fixture):
         super().setUp()
         reason = missing_reason()
         if reason:
-            if _required():
-                raise BrokerUnavailable('%s and %s=1 requires it' %
-                                        (reason, REQUIRE_ENV))
-            message = ('%s: the message bus tests did NOT run. Install '
-                       'it (apt-get install rabbitmq-server) or set %s=1 to '
-                       'make this an error.' % (reason, REQUIRE_ENV))
-            sys.stderr.write('WARNING: %s\n' % message)
-            raise testtools.TestCase.skipException(message)
+            local_servers.skip_or_fail(
+                reason, REQUIRE_ENV, 'apt-get install rabbitmq-server',
+                BrokerUnavailable)
         self.broker = shared_broker()

@@ -15,27 +15,7 @@ import fixtures
 import testtools
 
 from nova.tests.functional.bus import broker
-
-
-def _external_address():
-    """Return an IPv4 address of this host other than loopback, or None."""
-    candidates = []
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        try:
-            # NOTE: connecting a UDP socket sends nothing; it only picks the
-            # address of the route out (to a documentation network).
-            sock.connect(('198.51.100.1', 9))
-            candidates.append(sock.getsockname()[0])
-        except OSError:
-            pass
-    try:
-        candidates.extend(socket.gethostbyname_ex(socket.gethostname())[2])
-    except OSError:
-        pass
-    for address in candidates:
-        if not address.startswith('127.') and address != '0.0.0.0':
-            return address
-    return None
+from nova.tests import local_servers
 
 
 class TestWithoutRabbitMQ(testtools.TestCase):
@@ -80,8 +60,8 @@ class TestReaper(testtools.TestCase):
         owner = subprocess.run(
             [sys.executable, '-c', textwrap.dedent('''
                 import os, sys
-                from nova.tests.functional.bus import broker
-                broker._start_reaper([%d])
+                from nova.tests import local_servers
+                local_servers.start_reaper([%d])
                 os._exit(0)  # no atexit, no cleanup: a crash
             ''' % victim.pid)], timeout=30)
         self.assertEqual(0, owner.returncode)
@@ -91,7 +71,7 @@ class TestReaper(testtools.TestCase):
 class TestLoopbackOnly(testtools.TestCase):
 
     def test_nothing_listens_beyond_loopback(self):
-        address = _external_address()
+        address = local_servers.external_address()
         if address is None:
             self.skipTest('this host has no address beyond loopback')
         running = self.useFixture(broker.RabbitMQFixture()).broker

@@ -20,8 +20,8 @@ from nova.db.main import api as db_api
 from nova import objects
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional.bus import base
-from nova.tests.functional.bus import broker
 from nova.tests.functional.bus import fixtures as bus_fixtures
+from nova.tests import local_servers
 
 CONF = nova.conf.CONF
 
@@ -106,7 +106,7 @@ class TestBrokerFailures(base.BusTestCase):
 
     def _stop_broker_by_pid(self, sig):
         os.kill(self.broker.pid, sig)
-        if not broker._wait_for_exit(self.broker.pid, 20):
+        if not local_servers.wait_for_exit(self.broker.pid, 20):
             os.kill(self.broker.pid, signal.SIGKILL)
         self.broker.stop()
 

@@ -22,8 +22,8 @@ from nova.db.main import api as db_api
 from nova import objects
 from nova.tests.functional.api import client
 from nova.tests.functional.bus import base
-from nova.tests.functional.bus import broker
 from nova.tests.functional import processes
+from nova.tests import local_servers
 
 # NOTE: how long the listener may take to receive everything once the
 # changes are done: a broker restart, a lease to expire, a busy machine.
@@ -138,7 +138,7 @@ class TestBrokerRestartMidStream(DeliveryTestCase):
             thread.start()
         self.assertTrue(quarter.wait(60), 'the changes did not start')
         os.kill(self.broker.pid, stop_signal)
-        if not broker._wait_for_exit(self.broker.pid, 20):
+        if not local_servers.wait_for_exit(self.broker.pid, 20):
             self.fail('the broker did not exit on %s' % stop_signal)
         self.broker.stop()
         self.broker.start()

@@ -1,6 +1,7 @@
 """The alembic migrations build exactly the schema the models describe.
 
-oslo.db's ModelsMigrationsSync migrates an empty SQLite database with
+oslo.db's ModelsMigrationsSync migrates an empty database (SQLite, and
+PostgreSQL and MySQL on the tests' private servers) with
 ``nova.db.migration.db_sync`` and compares what it built with
 ``nova.db.main.models``: any column, type, nullability, index or constraint
 that one has and the other lacks fails the test, listing the differences.
@@ -9,20 +10,26 @@ that one has and the other lacks fails the test, listing the differences.
 
 from oslo_db.sqlalchemy import test_migrations
 import sqlalchemy as sa
+import testscenarios
 import testtools
 
 from nova.db.main import models
 from nova.db import migration
+from nova import test
 from nova.tests import fixtures as nova_fixtures
 
+load_tests = testscenarios.load_tests_apply_scenarios
 
-class TestModelsMigrationsSyncSQLite(test_migrations.ModelsMigrationsSync,
-                                     testtools.TestCase):
+
+class TestModelsMigrationsSync(test_migrations.ModelsMigrationsSync,
+                               testtools.TestCase):
+
+    scenarios = test.DATABASE_SCENARIOS
 
     def setUp(self):
         super().setUp()
         self.engine = self.useFixture(
-            nova_fixtures.EmptySQLiteEngine()).engine
+            nova_fixtures.EmptyDatabaseEngine(self.DATABASE)).engine
 
     def db_sync(self, engine):
         migration.db_sync(engine=engine)

@@ -5,10 +5,15 @@ go through the compute API over real HTTP (``PUT`` and ``DELETE
 /os-services/{service_id}``, microversion 2.53), as an operator would.
 """
 
+import testscenarios
+
 from nova import service as nova_service
+from nova import test
 from nova.tests.functional.api import fixtures as api_fixtures
 from nova.tests.functional.notification_sample_tests import (
     notification_sample_base)
+
+load_tests = testscenarios.load_tests_apply_scenarios
 
 
 class ServiceNotificationScenarios(object):
@@ -109,6 +114,8 @@ class TestServiceNotificationSample(
         ServiceNotificationScenarios,
         notification_sample_base.NotificationSampleTestBase):
     """The scenarios on oslo.messaging's in-process test driver."""
+
+    scenarios = test.DATABASE_SCENARIOS
 
     def setUp(self):
         super().setUp()

@@ -1,4 +1,4 @@
-"""The Service object on a real SQLite database and a real notifier."""
+"""The Service object on a real database and a real notifier."""
 
 import contextlib
 import datetime
@@ -10,6 +10,7 @@ from oslo_messaging.notify import _impl_test
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
+import testscenarios
 
 from nova.db.main import api as db_api
 from nova import exception
@@ -18,11 +19,15 @@ from nova.objects import service as service_obj
 from nova import rpc
 from nova import test
 
+load_tests = testscenarios.load_tests_apply_scenarios
+
 FAKE_UUID = 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73'
 
 
 class ServiceTestCase(test.TestCase):
     """Helpers to make services and look at the rows behind them."""
+
+    scenarios = test.DATABASE_SCENARIOS
 
     def _new_service(self, **values):
         values.setdefault('host', 'host1')

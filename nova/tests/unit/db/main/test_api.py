@@ -1,4 +1,4 @@
-"""The database API of the services table, on a migrated SQLite file."""
+"""The database API of the services table, on every supported backend."""
 
 import datetime
 import os
@@ -9,14 +9,19 @@ from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
+import testscenarios
 
 from nova.db.main import api as db
 from nova.db.main import models
 from nova import exception
 from nova import test
 
+load_tests = testscenarios.load_tests_apply_scenarios
+
 
 class DbTestCase(test.TestCase):
+
+    scenarios = test.DATABASE_SCENARIOS
 
     def _create(self, **values):
         values.setdefault('host', 'host1')
@@ -188,6 +193,16 @@ class TestServiceUpdate(DbTestCase):
         db.service_update(self.context, self.service.id,
                           {'report_count': 1, 'last_seen_up': when})
         self.assertEqual(when, self._rows()[0]['last_seen_up'])
+
+    def test_times_keep_their_microseconds_on_every_backend(self):
+        when = datetime.datetime(2012, 10, 29, 13, 42, 5, 123456)
+        timeutils.set_time_override(when)
+        self.addCleanup(timeutils.clear_time_override)
+        db.service_update(self.context, self.service.id,
+                          {'report_count': 1})
+        row, = self._rows()
+        self.assertEqual(when, row['last_seen_up'])
+        self.assertEqual(when, row['updated_at'])
 
     def test_missing(self):
         self.assertRaises(exception.ServiceNotFound, db.service_update,
