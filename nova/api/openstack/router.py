@@ -92,8 +92,11 @@ class Router(object):
 class URLMap(object):
     """Send each request to the application mounted on its path prefix.
 
-    The prefix moves from ``PATH_INFO`` to ``SCRIPT_NAME``; the API's root
-    URL is kept in the environment for the links of version documents.
+    A prefix takes the paths below it (``/v2.1/...``); the prefix itself
+    (``/v2.1``) goes to ``root_app``, as in nova's paste pipeline, where it
+    is the unauthenticated version document. The prefix moves from
+    ``PATH_INFO`` to ``SCRIPT_NAME``; the API's root URL is kept in the
+    environment for the links of version documents.
     """
 
     def __init__(self, root_app, prefixed_apps):
@@ -106,7 +109,7 @@ class URLMap(object):
         req.environ.setdefault(ROOT_URL_KEY, req.application_url)
         path = req.path_info
         for prefix, app in self.prefixed_apps:
-            if path == prefix or path.startswith(prefix + '/'):
+            if path.startswith(prefix + '/'):
                 req.script_name += prefix
                 req.path_info = path[len(prefix):]
                 return app

@@ -26,8 +26,14 @@ class APIRouterV21(router.Router):
 
 
 def versions_router():
-    """The unauthenticated router of ``GET /``."""
+    """The unauthenticated router of ``GET /`` and ``GET /v2.1``.
+
+    Clients such as python-openstackclient discover the microversions at
+    the endpoint (``/v2.1``) before they authenticate, as nova allows.
+    """
+    controller = versions.VersionsController()
     return router.Router(
-        [('/', {'GET': (versions.VersionsController(), 'index')}),
-         ('', {'GET': (versions.VersionsController(), 'index')})],
+        [('/', {'GET': (controller, 'index')}),
+         ('', {'GET': (controller, 'index')}),
+         ('/v2.1', {'GET': (controller, 'show')})],
         project_id=False)

@@ -1,4 +1,4 @@
-"""The version documents: every API version at ``/``, v2.1 at ``/v2.1/``."""
+"""The version documents: every API version at ``/``, v2.1 at ``/v2.1``."""
 
 from nova.api.openstack import api_version_request
 from nova.api.openstack import router
