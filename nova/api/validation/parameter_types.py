@@ -14,3 +14,14 @@ boolean = {
 reason = {
     'type': 'string', 'minLength': 1, 'maxLength': 255,
 }
+
+# A host name as nova stores it: letters, digits, "-", "." and "_".
+fqdn = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255,
+    'pattern': '^[a-zA-Z0-9-._]*$',
+}
+
+# A service's binary, such as nova-compute.
+binary = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255,
+}

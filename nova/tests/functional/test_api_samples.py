@@ -57,6 +57,16 @@ CHECKED_SAMPLES = {
     'os-services/service-update-bad-request-put-req.json',
     'os-services/service-update-bad-request-put-resp.json',
     'os-services/service-not-found-delete-resp.json',
+    'os-services/v2.1/services-list-get-resp.json',
+    'os-services/v2.1/service-disable-put-req.json',
+    'os-services/v2.1/service-disable-put-resp.json',
+    'os-services/v2.1/service-disable-log-put-req.json',
+    'os-services/v2.1/service-disable-log-put-resp.json',
+    'os-services/v2.1/service-enable-put-req.json',
+    'os-services/v2.1/service-enable-put-resp.json',
+    'os-services/v2.11/services-list-get-resp.json',
+    'os-services/v2.11/service-force-down-put-req.json',
+    'os-services/v2.11/service-force-down-put-resp.json',
 }
 
 
@@ -125,8 +135,8 @@ class ApiSampleTestBase(test.TestCase):
                       'written to %s' % (name, diff, path))
 
 
-class TestServicesApiSamples(ApiSampleTestBase):
-    """os-services at microversion 2.53, where services have uuids."""
+class ServicesSampleTestBase(ApiSampleTestBase):
+    """A compute and a scheduler on host1, each with one heartbeat."""
 
     def setUp(self):
         super().setUp()
@@ -144,6 +154,10 @@ class TestServicesApiSamples(ApiSampleTestBase):
         service.last_seen_up = timeutils.utcnow()
         service.save()
         return service
+
+
+class TestServicesApiSamples(ServicesSampleTestBase):
+    """os-services at microversion 2.53, where services have uuids."""
 
     def test_services_list(self):
         self._verify_response('os-services/services-list-get-resp.json',
@@ -191,6 +205,46 @@ class TestServicesApiSamples(ApiSampleTestBase):
         self._verify_response(
             'os-services/service-not-found-delete-resp.json',
             self._request('DELETE', '/os-services/%s' % COMPUTE_UUID), 404)
+
+
+class TestLegacyServicesApiSamples(ServicesSampleTestBase):
+    """os-services below 2.53: integer ids, actions by host and binary."""
+
+    def _verify_action(self, version, action, sample):
+        self.admin_api.microversion = version
+        response = self._request(
+            'PUT', '/os-services/%s' % action,
+            'os-services/v%s/service-%s-put-req.json' % (version, sample))
+        self._verify_response('os-services/v%s/service-%s-put-resp.json'
+                              % (version, sample), response, 200)
+
+    def test_services_list(self):
+        self.admin_api.microversion = '2.1'
+        self._verify_response('os-services/v2.1/services-list-get-resp.json',
+                              self._request('GET', '/os-services'), 200)
+
+    def test_services_list_v2_11(self):
+        self.admin_api.microversion = '2.11'
+        self._verify_response('os-services/v2.11/services-list-get-resp.json',
+                              self._request('GET', '/os-services'), 200)
+
+    def test_service_disable(self):
+        self._verify_action('2.1', 'disable', 'disable')
+
+    def test_service_disable_log_reason(self):
+        self._verify_action('2.1', 'disable-log-reason', 'disable-log')
+
+    def test_service_enable(self):
+        self._verify_action('2.1', 'enable', 'enable')
+
+    def test_service_force_down(self):
+        self._verify_action('2.11', 'force-down', 'force-down')
+
+    def test_service_delete(self):
+        self.admin_api.microversion = '2.1'
+        response = self._request('DELETE', '/os-services/%d'
+                                 % self.compute.id)
+        self.assertEqual(204, response.status, response.body)
 
 
 class TestVersionsApiSamples(ApiSampleTestBase):

@@ -3,9 +3,11 @@
 From microversion 2.53 on a service is identified by its uuid, and one
 ``PUT /os-services/{service_id}`` changes its status and forced_down state
 with one ``Service.save()``, hence at most one ``service.update``
-notification. Below 2.53 the listing shows integer ids, and a service is
-deleted by integer id; the legacy update actions (``PUT
-/os-services/enable`` and the like) are not served.
+notification. Below 2.53 the listing shows integer ids, a service is deleted
+by integer id and changed by the actions ``PUT /os-services/enable``,
+``/disable``, ``/disable-log-reason`` and (2.11+) ``/force-down``, naming it
+by ``host`` and ``binary`` in the body: each is one ``Service.save()`` too,
+with the same notification.
 """
 
 import re
@@ -43,6 +45,9 @@ _MAX_SERVICE_ID = 2 ** 31 - 1
 _INTEGER_ID_RE = re.compile(r'^[0-9]+$')
 
 _UPDATE_VALIDATOR = validators.SchemaValidator(schema.service_update_v253)
+_LEGACY_UPDATE_VALIDATOR = validators.SchemaValidator(schema.service_update)
+_LEGACY_UPDATE_VALIDATOR_V211 = validators.SchemaValidator(
+    schema.service_update_v211)
 
 
 def service_is_up(service):
@@ -80,6 +85,20 @@ def _service_uuid(value):
     if not uuidutils.is_uuid_like(value):
         raise _bad_request('Invalid uuid %s' % value)
     return str(uuid_lib.UUID(value))
+
+
+def _check_updatable(binary):
+    if binary != COMPUTE_BINARY:
+        raise _bad_request('Updating a %s service is not supported. Only '
+                           'nova-compute services can be updated.' % binary)
+
+
+def _save(service, name):
+    try:
+        service.save()
+    except exception.ServiceNotFound:
+        raise webob.exc.HTTPNotFound(
+            explanation='Service %s not found.' % name)
 
 
 class ServiceController(wsgi.Controller):
@@ -129,12 +148,7 @@ class ServiceController(wsgi.Controller):
                          target={})
         if not api_version.is_supported(
                 req, min_version=UUID_FOR_ID_MIN_VERSION):
-            raise webob.exc.HTTPNotFound(
-                explanation='Unknown action %s: services are updated with '
-                            'PUT /os-services/{service_uuid} from '
-                            'microversion %s on; the legacy actions (enable, '
-                            'disable, disable-log-reason, force-down) are '
-                            'not supported.' % (id, UUID_FOR_ID_MIN_VERSION))
+            return self._legacy_update(req, context, id, body)
         id = _service_uuid(id)
         _UPDATE_VALIDATOR.validate(body)
 
@@ -149,10 +163,7 @@ class ServiceController(wsgi.Controller):
                                "with status 'disabled'.")
 
         service = self._get_by_uuid(context, id)
-        if service.binary != COMPUTE_BINARY:
-            raise _bad_request('Updating a %s service is not supported. Only '
-                               'nova-compute services can be updated.'
-                               % service.binary)
+        _check_updatable(service.binary)
         if status == 'enabled':
             service.disabled = False
             service.disabled_reason = None
@@ -162,12 +173,59 @@ class ServiceController(wsgi.Controller):
         if forced_down is not None:
             service.forced_down = strutils.bool_from_string(forced_down,
                                                             strict=True)
-        try:
-            service.save()
-        except exception.ServiceNotFound:
-            raise webob.exc.HTTPNotFound(
-                explanation='Service %s not found.' % id)
+        _save(service, id)
         return {'service': self._detail(req, service)}
+
+    # NOTE: the actions of PUT /os-services/{action} below 2.53, by the
+    # microversion that introduced them.
+    _LEGACY_ACTIONS = {
+        'enable': '2.1',
+        'disable': '2.1',
+        'disable-log-reason': '2.1',
+        'force-down': FORCED_DOWN_MIN_VERSION,
+    }
+
+    def _legacy_update(self, req, context, action, body):
+        """Run a legacy action on the service named by host and binary.
+
+        The response shows what was asked, as nova's does: host, binary and
+        the new status (with the reason) or forced_down.
+        """
+        if api_version.is_supported(req, min_version=FORCED_DOWN_MIN_VERSION):
+            _LEGACY_UPDATE_VALIDATOR_V211.validate(body)
+        else:
+            _LEGACY_UPDATE_VALIDATOR.validate(body)
+        min_version = self._LEGACY_ACTIONS.get(action)
+        if min_version is None or not api_version.is_supported(
+                req, min_version=min_version):
+            raise webob.exc.HTTPNotFound(explanation='Unknown action')
+        host, binary = body['host'], body['binary']
+        result = {'host': host, 'binary': binary}
+        if action == 'disable-log-reason':
+            if 'disabled_reason' not in body:
+                raise _bad_request('Missing disabled reason field')
+            result['disabled_reason'] = body['disabled_reason']
+        if action == 'force-down':
+            if 'forced_down' not in body:
+                raise _bad_request('Missing forced_down field')
+            forced_down = strutils.bool_from_string(body['forced_down'],
+                                                    strict=True)
+            changes = {'forced_down': forced_down}
+            result['forced_down'] = forced_down
+        else:
+            disabled = action != 'enable'
+            changes = {'disabled': disabled,
+                       'disabled_reason': result.get('disabled_reason')}
+            result['status'] = 'disabled' if disabled else 'enabled'
+        _check_updatable(binary)
+        service = objects.Service.get_by_host_and_binary(context, host, binary)
+        if service is None:
+            error = exception.HostBinaryNotFound(host=host, binary=binary)
+            raise webob.exc.HTTPNotFound(explanation=error.format_message())
+        for field, value in changes.items():
+            setattr(service, field, value)
+        _save(service, '%s/%s' % (host, binary))
+        return {'service': result}
 
     @wsgi.response(204)
     def delete(self, req, id):

@@ -104,6 +104,16 @@ class TestOpenStackClient(object):
             self.request('PUT', '/os-services/%s' % service_id, body=body),
             200).json['service']
 
+    def service_action(self, action, host, binary, **fields):
+        """Run a legacy action (below 2.53) such as ``enable``.
+
+        Return the service the API answered with.
+        """
+        body = dict(fields, host=host, binary=binary)
+        return self._expect(
+            self.request('PUT', '/os-services/%s' % action, body=body),
+            200).json['service']
+
     def delete_service(self, service_id):
         """Delete a service (204 expected)."""
         self._expect(self.request('DELETE', '/os-services/%s' % service_id),

@@ -2,7 +2,8 @@
 
 Each YAML file runs against one configuration, one migrated database and
 the real notifier on the in-memory driver, with the services its tests
-name through environment variables (``$ENVIRON['COMPUTE1_UUID']``...).
+name through environment variables (``$ENVIRON['COMPUTE1_UUID']``, and
+their integer ids as ``$ENVIRON['COMPUTE1_ID']``...).
 """
 
 import os
@@ -27,6 +28,10 @@ SERVICES = {
     'SCHEDULER_UUID': ('host1', 'nova-scheduler', 'scheduler',
                        'a5a2d4fc-4c1b-4b1e-9d5e-2f7d8c0b1a03'),
 }
+
+
+def _id_name(uuid_name):
+    return uuid_name.replace('_UUID', '_ID')
 
 
 # NOTE: gabbi asks for the application when it builds the tests, before
@@ -59,9 +64,11 @@ class APIFixture(fixture.GabbiFixture):
         policy.reset()
         ctxt = context.get_admin_context()
         for name, (host, binary, topic, uuid) in SERVICES.items():
-            objects.Service(ctxt, host=host, binary=binary, topic=topic,
-                            uuid=uuid, report_count=0).create()
+            service = objects.Service(ctxt, host=host, binary=binary,
+                                      topic=topic, uuid=uuid, report_count=0)
+            service.create()
             os.environ[name] = uuid
+            os.environ[_id_name(name)] = str(service.id)
         global _CURRENT_APP
         _CURRENT_APP = compute_wsgi.build_application(CONF)
 
@@ -76,5 +83,6 @@ class APIFixture(fixture.GabbiFixture):
         policy.reset()
         for name in SERVICES:
             os.environ.pop(name, None)
+            os.environ.pop(_id_name(name), None)
         while self._fixtures:
             self._fixtures.pop().cleanUp()

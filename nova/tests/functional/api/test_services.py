@@ -391,12 +391,13 @@ class TestUpdateService(ServicesAPITestBase):
                             'Updating a nova-scheduler service is not '
                             'supported.', service=self.scheduler)
 
-    def test_old_microversion(self):
+    def test_old_microversion_takes_the_uuid_for_an_action(self):
         for version in (None, '2.1', '2.52'):
             self.admin_api.microversion = version
-            response = self._put({'status': 'disabled'})
+            response = self._put({'host': 'host1',
+                                  'binary': 'nova-compute'})
             self.assertRejected(response, 404, 'itemNotFound',
-                                'from microversion 2.53 on')
+                                'Unknown action')
             self.assertEqual('compute %s' % (version or '2.1'),
                              response.headers['OpenStack-API-Version'])
 

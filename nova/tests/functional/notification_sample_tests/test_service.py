@@ -1,8 +1,11 @@
 """The service notifications emitted by the real stack match their samples.
 
 The service is created by the service runner; every update and the delete
-go through the compute API over real HTTP (``PUT`` and ``DELETE
-/os-services/{service_id}``, microversion 2.53), as an operator would.
+go through the compute API over real HTTP, as an operator would: at
+microversion 2.53 with ``PUT`` and ``DELETE /os-services/{service_uuid}``,
+and at 2.52 with the legacy actions (``PUT /os-services/disable`` and the
+like, naming host and binary) and ``DELETE /os-services/{id}``. Both send
+the same notifications.
 """
 
 import testscenarios
@@ -14,6 +17,11 @@ from nova.tests.functional.notification_sample_tests import (
     notification_sample_base)
 
 load_tests = testscenarios.load_tests_apply_scenarios
+
+MICROVERSION_SCENARIOS = [
+    ('2.52', {'microversion': '2.52', 'legacy_api': True}),
+    ('2.53', {'microversion': '2.53', 'legacy_api': False}),
+]
 
 
 class ServiceNotificationScenarios(object):
@@ -27,7 +35,35 @@ class ServiceNotificationScenarios(object):
     * ``_received(count)``: the notifications sent since, once ``count``
       arrived (bounded wait);
     * ``_assert_nothing_more()``: nothing was sent since.
+
+    ``legacy_api`` says whether changes go through the actions of
+    microversions below 2.53.
     """
+
+    legacy_api = False
+
+    def _change(self, body):
+        """Apply a 2.53 ``PUT`` body with one request of the API in use."""
+        if not self.legacy_api:
+            self.admin_api.put_service(self.service.uuid, body)
+            return
+        service = (self.service.host, self.service.binary)
+        if 'forced_down' in body:
+            self.assertEqual(['forced_down'], list(body))
+            self.admin_api.service_action(
+                'force-down', *service, forced_down=body['forced_down'])
+        elif body['status'] == 'enabled':
+            self.admin_api.service_action('enable', *service)
+        elif 'disabled_reason' in body:
+            self.admin_api.service_action(
+                'disable-log-reason', *service,
+                disabled_reason=body['disabled_reason'])
+        else:
+            self.admin_api.service_action('disable', *service)
+
+    def _delete(self):
+        self.admin_api.delete_service(
+            self.service.id if self.legacy_api else self.service.uuid)
 
     def _set_up_compute(self):
         # NOTE: heartbeats are driven by the tests through report_state, so
@@ -45,7 +81,7 @@ class ServiceNotificationScenarios(object):
         self.service = self.compute.service_ref
         self.compute.report_state()
         if initial_state:
-            self.admin_api.put_service(self.service.uuid, initial_state)
+            self._change(initial_state)
         self._forget(2 if initial_state else 1)
 
     def _only_notification(self):
@@ -56,7 +92,7 @@ class ServiceNotificationScenarios(object):
 
     def _verify_update(self, body, initial_state=None, **replacements):
         self._start_compute(**(initial_state or {}))
-        self.admin_api.put_service(self.service.uuid, body)
+        self._change(body)
         self._verify_notification(
             'service-update.json',
             replacements=dict(replacements, uuid=self.service.uuid,
@@ -102,7 +138,7 @@ class ServiceNotificationScenarios(object):
 
     def test_service_delete(self):
         self._start_compute()
-        self.admin_api.delete_service(self.service.uuid)
+        self._delete()
         self._verify_notification(
             'service-delete.json',
             replacements={'uuid': self.service.uuid,
@@ -115,12 +151,14 @@ class TestServiceNotificationSample(
         notification_sample_base.NotificationSampleTestBase):
     """The scenarios on oslo.messaging's in-process test driver."""
 
-    scenarios = test.DATABASE_SCENARIOS
+    scenarios = testscenarios.multiply_scenarios(test.DATABASE_SCENARIOS,
+                                                 MICROVERSION_SCENARIOS)
 
     def setUp(self):
         super().setUp()
         self.admin_api = self.useFixture(
             api_fixtures.APIServerFixture()).admin_api
+        self.admin_api.microversion = self.microversion
         self._set_up_compute()
 
     def _forget(self, sent):
