@@ -12,18 +12,20 @@
 
 """nova-notification-schemas: write or check the published payload schemas.
 
-``nova-notification-schemas`` regenerates ``doc/notification_schemas/`` from
-the payload classes; ``--check`` changes nothing and exits 1 when a
-committed schema differs from what the code generates.
+``nova-notification-schemas --output-dir DIR`` regenerates the schema files
+of ``DIR`` (``doc/notification_schemas`` in the source tree) from the payload
+classes; ``--check`` changes nothing and exits 1 when a committed schema
+differs from what the code generates. The directory is always named: the
+command never writes where it happens to be run.
 """
 
 import argparse
 import os
 import sys
 
+from nova.cmd import common
 from nova.notifications.objects import schema
 
-DEFAULT_OUTPUT_DIR = os.path.join('doc', 'notification_schemas')
 REGENERATE_COMMAND = 'nova-notification-schemas --output-dir %s'
 
 
@@ -33,8 +35,9 @@ def _parser():
         description='Generate the JSON Schemas of the versioned '
                     'notification payloads.')
     parser.add_argument(
-        '--output-dir', default=DEFAULT_OUTPUT_DIR,
-        help='directory of the schema files (default: %(default)s)')
+        '--output-dir',
+        help='directory of the schema files (required; '
+             'doc/notification_schemas in the source tree)')
     parser.add_argument(
         '--check', action='store_true',
         help='only report stale files; exit 1 if there are any')
@@ -43,6 +46,10 @@ def _parser():
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    if not args.output_dir:
+        return common.error('--output-dir is required: name the directory '
+                            'of the schema files (doc/notification_schemas '
+                            'in the source tree)', common.USAGE_ERROR)
     if args.check:
         stale = schema.stale_files(args.output_dir)
         if stale:

@@ -382,6 +382,19 @@ class TestSchemaFiles(testtools.TestCase):
             code = schemas_cmd.main(['--output-dir', self.dir] + list(argv))
         return code, out.getvalue(), err.getvalue()
 
+    def test_command_needs_the_output_dir(self):
+        cwd = self.useFixture(fixtures.TempDir()).path
+        self.addCleanup(os.chdir, os.getcwd())
+        os.chdir(cwd)
+        out, err = io.StringIO(), io.StringIO()
+        with mock.patch('sys.stdout', out), mock.patch('sys.stderr', err):
+            code = schemas_cmd.main([])
+        self.assertEqual(2, code)
+        self.assertTrue(err.getvalue().startswith(
+            'ERROR: --output-dir is required'), err.getvalue())
+        self.assertEqual(1, len(err.getvalue().splitlines()))
+        self.assertEqual([], os.listdir(cwd))
+
     def test_command_check_then_write(self):
         code, _out, err = self._main('--check')
         self.assertEqual(1, code)

@@ -12,6 +12,7 @@
 
 """nova's options: defaults, validation, and what the generator publishes."""
 
+import configparser
 import os
 import re
 import socket
@@ -182,6 +183,17 @@ class TestListOpts(testtools.TestCase):
         listed = self._listed()
         self.assertNotIn('oslo_messaging_notifications', listed)
         self.assertNotIn('database', listed)
+
+
+class TestGeneratorConfigsAreInstalled(testtools.TestCase):
+
+    def test_every_generator_config_is_a_data_file(self):
+        parser = configparser.ConfigParser()
+        parser.read(os.path.join(REPO_ROOT, 'setup.cfg'))
+        installed = parser['files']['data_files'].split()
+        for name in os.listdir(os.path.join(REPO_ROOT, 'etc', 'nova')):
+            if name.endswith('-generator.conf'):
+                self.assertIn('etc/nova/%s' % name, installed)
 
 
 class TestConfigGenerator(testtools.TestCase):
