@@ -16,20 +16,34 @@
 Every relative ``href`` and ``src`` of every page must name a file of the
 site, and every ``#fragment`` an element id (or anchor name) of the page it
 points to. Links with a scheme (``https:``, ``mailto:``...) or to another
-host are external and not checked.
+host are external and not checked; but a page must not *load* anything from
+elsewhere (a script, a style sheet, an image, a frame, nor a style sheet's
+``url()`` or ``@import``): the site reads the same offline, and tells no
+third party who reads it.
 
 Usage: check_internal_links.py BUILD_DIR
-Exit status: 0 when every internal link resolves, 1 otherwise (each broken
-link is printed as ``page: link (reason)``), 2 for a bad argument.
+Exit status: 0 when every internal link resolves and nothing is loaded from
+outside, 1 otherwise (each problem is printed as ``page: link (reason)``), 2
+for a bad argument.
 """
 
 import html.parser
 import os
+import re
 import sys
 import urllib.parse
 
 _LINK_ATTRIBUTES = {'a': 'href', 'link': 'href', 'img': 'src',
                     'script': 'src', 'iframe': 'src', 'source': 'src'}
+
+
+# NOTE: what a browser fetches by itself when it shows a page; an <a> or a
+# <link rel="canonical"> is only followed when the reader asks.
+_LOADED_LINK_RELS = {'stylesheet', 'icon', 'shortcut', 'preload',
+                     'prefetch', 'modulepreload', 'manifest',
+                     'apple-touch-icon'}
+_CSS_URL_RE = re.compile(
+    r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""")
 
 
 class _PageParser(html.parser.HTMLParser):
@@ -39,6 +53,7 @@ class _PageParser(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links = []
         self.anchors = set()
+        self.loads = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -49,6 +64,9 @@ class _PageParser(html.parser.HTMLParser):
         link = attrs.get(_LINK_ATTRIBUTES.get(tag, ''))
         if link:
             self.links.append(link)
+            rels = set((attrs.get('rel') or '').lower().split())
+            if tag != 'a' and (tag != 'link' or rels & _LOADED_LINK_RELS):
+                self.loads.append(link)
 
 
 def _parse(path):
@@ -87,6 +105,34 @@ def broken_links(build_dir):
     return broken
 
 
+def external_loads(build_dir):
+    """Return ``[(file, url)]`` of what is loaded from another host.
+
+    ``file``, a page or a style sheet, is relative to ``build_dir``.
+    """
+    build_dir = os.path.abspath(build_dir)
+    found = []
+    for root, _dirs, files in os.walk(build_dir):
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if name.endswith('.html'):
+                urls = _parse(path).loads
+            elif name.endswith('.css'):
+                with open(path, encoding='utf-8', errors='replace') as f:
+                    urls = _CSS_URL_RE.findall(f.read())
+            else:
+                continue
+            found.extend((os.path.relpath(path, build_dir), url)
+                         for url in urls if _is_remote(url))
+    return sorted(found)
+
+
+def _is_remote(url):
+    # NOTE: data: URLs are inline content, not a fetch.
+    parts = urllib.parse.urlsplit(url)
+    return bool(parts.netloc) or parts.scheme not in ('', 'data')
+
+
 def _check(page, link, pages, build_dir):
     parts = urllib.parse.urlsplit(link)
     if parts.path:
@@ -117,11 +163,16 @@ def main(argv=None):
     broken = broken_links(argv[0])
     for page, link, reason in broken:
         print('%s: %s (%s)' % (page, link, reason))
+    loads = external_loads(argv[0])
+    for page, url in loads:
+        print('%s: %s (loaded from outside the site)' % (page, url))
     checked = argv[0]
-    if broken:
-        print('%d broken internal link(s) in %s' % (len(broken), checked))
+    if broken or loads:
+        print('%d broken internal link(s) and %d load(s) from outside in %s'
+              % (len(broken), len(loads), checked))
         return 1
-    print('Every internal link in %s resolves.' % checked)
+    print('Every internal link in %s resolves; nothing is loaded from '
+          'outside.' % checked)
     return 0
 
 

@@ -99,3 +99,31 @@ class TestCheckInternalLinks(testtools.TestCase):
         self.assertIn('index.html: gone.html (no such file)', output)
         self.assertEqual(2, self._main()[0])
         self.assertEqual(2, self._main(os.path.join(self.site, 'nope'))[0])
+
+    def test_a_sound_site_loads_nothing_from_outside(self):
+        self.assertEqual([], check_internal_links.external_loads(self.site))
+
+    def test_every_load_from_outside_is_reported(self):
+        self._write('_static/theme.css', '''
+            @import "https://fonts.example.invalid/font.css";
+            body { background: url('//cdn.example.invalid/bg.png'); }
+            h1 { background: url(local.png); }
+            h2 { background: url("data:image/svg+xml,%3csvg"); }''')
+        self._write('reference/loads.html', '''
+            <script src="https://analytics.example.invalid/tag.js"></script>
+            <link rel="stylesheet" href="https://cdn.example.invalid/x.css">
+            <link rel="canonical" href="https://docs.example.invalid/x">
+            <img src="https://img.example.invalid/logo.png">
+            <a href="https://example.invalid/">a link, not a load</a>''')
+        self.assertEqual(
+            [('_static/theme.css', '//cdn.example.invalid/bg.png'),
+             ('_static/theme.css', 'https://fonts.example.invalid/font.css'),
+             ('reference/loads.html', 'https://analytics.example.invalid/'
+                                      'tag.js'),
+             ('reference/loads.html', 'https://cdn.example.invalid/x.css'),
+             ('reference/loads.html', 'https://img.example.invalid/'
+                                      'logo.png')],
+            check_internal_links.external_loads(self.site))
+        code, output = self._main(self.site)
+        self.assertEqual(1, code)
+        self.assertIn('(loaded from outside the site)', output)
