@@ -191,6 +191,17 @@ class ServiceList(base.ObjectListBase, base.NovaObject):
         'objects': fields.ListOfObjectsField('Service'),
     }
 
+    @staticmethod
+    def get_all_rows(context, host=None, binary=None):
+        """Return the live services as read-only rows, ordered by id.
+
+        For listings of many services: no Service object per row, the
+        database's column types as they are (Integer, Boolean, DateTime,
+        String), named as the Service fields (``availability_zone`` is not
+        stored).
+        """
+        return db.service_get_all_rows(context, host=host, binary=binary)
+
     @classmethod
     def get_all(cls, context, host=None, binary=None, disabled=None):
         """Return the live services matching every filter that is not None."""

@@ -22,6 +22,7 @@ by ``host`` and ``binary`` in the body: each is one ``Service.save()`` too,
 with the same notification.
 """
 
+import datetime
 import re
 import uuid as uuid_lib
 
@@ -62,27 +63,86 @@ _LEGACY_UPDATE_VALIDATOR_V211 = validators.SchemaValidator(
     schema.service_update_v211)
 
 
-def service_is_up(service):
-    """Whether the service reported a heartbeat within service_down_time.
+def _format_time(value):
+    """Write a time as oslo.serialization's jsonutils does, UTC, naive.
 
-    A service forced down is down. Without any heartbeat yet, its creation
-    counts as one; API changes (which move ``updated_at``) do not.
+    ``2012-10-29T13:42:02.000000``: its PERFECT_TIME_FORMAT, written here
+    with ``isoformat``, which costs a third of ``strftime`` per service.
     """
-    if service.forced_down:
-        return False
-    last_heartbeat = service.last_seen_up or service.created_at
-    if last_heartbeat is None:
-        return False
-    elapsed = timeutils.delta_seconds(last_heartbeat.replace(tzinfo=None),
-                                      timeutils.utcnow())
-    return abs(elapsed) <= CONF.service_down_time
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    return value.isoformat(timespec='microseconds')
+
+
+class ServiceView(object):
+    """How one request shows services, decided once for all of them.
+
+    The microversion's choices, the zones and the heartbeat window are
+    read when the view is made; ``detail`` then only reads the service (a
+    ``Service`` or a row of ``ServiceList.get_all_rows``), so that listing
+    10,000 services costs 10,000 dicts, not 10,000 version checks.
+    """
+
+    def __init__(self, req=None, now=None):
+        self.uuid_for_id = req is not None and api_version.is_supported(
+            req, min_version=UUID_FOR_ID_MIN_VERSION)
+        self.with_forced_down = req is not None and api_version.is_supported(
+            req, min_version=FORCED_DOWN_MIN_VERSION)
+        self.compute_zone = CONF.default_availability_zone
+        self.internal_zone = CONF.internal_service_availability_zone
+        now = now or timeutils.utcnow()
+        window = datetime.timedelta(seconds=CONF.service_down_time)
+        self._earliest, self._latest = now - window, now + window
+
+    def is_up(self, service):
+        """Whether the service reported a heartbeat within service_down_time.
+
+        A service forced down is down. Without any heartbeat yet, its
+        creation counts as one; API changes (which move ``updated_at``) do
+        not.
+        """
+        if service.forced_down:
+            return False
+        last_heartbeat = service.last_seen_up or service.created_at
+        if last_heartbeat is None:
+            return False
+        if last_heartbeat.tzinfo is not None:
+            last_heartbeat = last_heartbeat.replace(tzinfo=None)
+        return self._earliest <= last_heartbeat <= self._latest
+
+    def zone(self, service):
+        """The zone shown for the service: only computes are in a user zone."""
+        if service.binary == COMPUTE_BINARY:
+            return self.compute_zone
+        return self.internal_zone
+
+    def detail(self, service):
+        updated_at = service.updated_at
+        detail = {
+            'binary': service.binary,
+            'host': service.host,
+            'id': service.uuid if self.uuid_for_id else service.id,
+            'zone': self.zone(service),
+            'status': 'disabled' if service.disabled else 'enabled',
+            'state': 'up' if self.is_up(service) else 'down',
+            'updated_at': _format_time(updated_at),
+            'disabled_reason': service.disabled_reason,
+        }
+        if self.with_forced_down:
+            detail['forced_down'] = service.forced_down
+        return detail
+
+
+def service_is_up(service):
+    """Whether the service reported a heartbeat within service_down_time."""
+    return ServiceView().is_up(service)
 
 
 def availability_zone(service):
     """The zone shown for the service: only computes are in a user zone."""
-    if service.binary == COMPUTE_BINARY:
-        return CONF.default_availability_zone
-    return CONF.internal_service_availability_zone
+    return ServiceView().zone(service)
 
 
 def _bad_request(message):
@@ -116,23 +176,6 @@ def _save(service, name):
 class ServiceController(wsgi.Controller):
     """The actions of ``/os-services``."""
 
-    def _detail(self, req, service):
-        uuid_for_id = api_version.is_supported(
-            req, min_version=UUID_FOR_ID_MIN_VERSION)
-        detail = {
-            'binary': service.binary,
-            'host': service.host,
-            'id': service.uuid if uuid_for_id else service.id,
-            'zone': availability_zone(service),
-            'status': 'disabled' if service.disabled else 'enabled',
-            'state': 'up' if service_is_up(service) else 'down',
-            'updated_at': service.updated_at,
-            'disabled_reason': service.disabled_reason,
-        }
-        if api_version.is_supported(req, min_version=FORCED_DOWN_MIN_VERSION):
-            detail['forced_down'] = service.forced_down
-        return detail
-
     def index(self, req):
         """List the services, filtered by ``host`` and ``binary``."""
         context = req.environ['nova.context']
@@ -142,11 +185,11 @@ class ServiceController(wsgi.Controller):
         # repeated parameters wins and other parameters are ignored.
         host = req.GET.get('host') or None
         binary = req.GET.get('binary') or None
-        services = objects.ServiceList.get_all(context, host=host,
-                                               binary=binary)
-        return {'services': [self._detail(req, service)
-                             for service in services
-                             if service.binary not in _API_BINARIES]}
+        rows = objects.ServiceList.get_all_rows(context, host=host,
+                                                binary=binary)
+        detail = ServiceView(req).detail
+        return {'services': [detail(row) for row in rows
+                             if row.binary not in _API_BINARIES]}
 
     def update(self, req, id, body):
         """Change status, disabled_reason and forced_down of one compute.
@@ -186,7 +229,7 @@ class ServiceController(wsgi.Controller):
             service.forced_down = strutils.bool_from_string(forced_down,
                                                             strict=True)
         _save(service, id)
-        return {'service': self._detail(req, service)}
+        return {'service': ServiceView(req).detail(service)}
 
     # NOTE: the actions of PUT /os-services/{action} below 2.53, by the
     # microversion that introduced them.

@@ -16,9 +16,13 @@ import datetime
 import os
 
 import fixtures
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
+from nova.api.openstack import api_version_request as api_version
+from nova.api.openstack.compute import services as services_api
+from nova.api.openstack import wsgi
 from nova.db.main import api as db_api
 from nova.db.main import models
 from nova import objects
@@ -211,6 +215,31 @@ class TestListServices(ServicesAPITestBase):
         self.assertEqual(200, response.status)
         self.assertFault(api.request('GET', '/abc124/os-services'), 400,
                          'badRequest', "doesn't match Context's project_id")
+
+
+class TestListingFromRows(ServicesAPITestBase):
+    """The listing reads rows, not Service objects: the bytes are the same."""
+
+    def test_rows_show_what_service_objects_show(self):
+        when = datetime.datetime(2012, 10, 29, 13, 42, 2, 123456)
+        self.compute1.disabled = True
+        self.compute1.disabled_reason = 'maintenance'
+        self.compute1.forced_down = True
+        self.compute1.save()
+        self.compute2.report_count = 1
+        self.compute2.last_seen_up = when
+        self.compute2.save()
+        for version in ('2.1', '2.11', '2.52', '2.53'):
+            self.admin_api.microversion = version
+            response = self.admin_api.request('GET', '/os-services')
+            req = wsgi.Request.blank('/')
+            req.api_version_request = api_version.APIVersionRequest(version)
+            view = services_api.ServiceView(req)
+            expected = jsonutils.dumps({'services': [
+                view.detail(service) for service in
+                objects.ServiceList.get_all(self.context)
+                if service.binary != 'nova-osapi_compute']})
+            self.assertEqual(expected, response.body, version)
 
 
 class TestUpdateService(ServicesAPITestBase):
