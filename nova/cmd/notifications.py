@@ -31,10 +31,13 @@ default), or one line of a readable table (``--format table``).
 
 ``--services`` keeps a table of the live services built from the
 ``service.*`` notifications alone (see ``nova.notifications.consumer`` for
-how duplicates, unknown services, late messages and deletes are handled) and
-prints it after each change: as a table, redrawn in place on a terminal, or
-with ``--format json`` as one JSON line per service notification: the
-event, what it did to the table and the services after it.
+how duplicates, unknown services, late messages and deletes are handled).
+On a terminal it shows the table, redrawn in place at most twice a second;
+piped, it writes one line per service notification: with ``--format json``
+(the default when piped) a JSON object with the event, what it did to the
+table (``outcome``) and the service it added, updated or removed; with
+``--format table`` a readable line saying the same. Each line costs the
+same whatever the number of services.
 
 ``--max-messages N`` exits after N notifications passed the filters;
 ``--timeout S`` exits after S seconds. Without ``--pool`` the listener
@@ -112,8 +115,9 @@ def add_command_parsers(subparsers):
              help='the bus to listen to (default: '
                   '[oslo_messaging_notifications] transport_url, then '
                   '[DEFAULT] transport_url)')
-    argument('format', choices=('json', 'table'), default='json',
-             help='JSON lines (default) or a readable table')
+    argument('format', choices=('json', 'table'),
+             help='JSON lines or a readable table (default: JSON lines; '
+                  'with --services, the table on a terminal)')
     argument('event_type', metavar='GLOB', action='append', default=[],
              help='only notifications whose event_type matches '
                   '(repeatable)')
@@ -141,29 +145,54 @@ class Printer(object):
     """Write what the options ask for, for each notification, to ``out``.
 
     ``handle`` is called from the listener's thread; it returns whether the
-    notification passed the filters.
+    notification passed the filters. ``close`` writes what is still due.
     """
 
-    def __init__(self, args, out):
+    # NOTE: the least time between two redraws of a terminal's table; a
+    # burst of changes is drawn once, then the state it left.
+    REDRAW_INTERVAL = 0.5
+
+    def __init__(self, args, out, clock=time.monotonic):
         self.args = args
         self.out = out
         self.table = consumer.ServiceTable() if args.services else None
+        terminal = out.isatty()
+        self.format = args.format or (
+            'table' if self.table is not None and terminal else 'json')
         self._header_written = False
-        self._redraw = args.format == 'table' and out.isatty()
+        self._redraw = (self.table is not None and self.format == 'table'
+                        and terminal)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._drawn_at = None
+        self._due = None
+        self._timer = None
+        self._last_line = ''
 
     def handle(self, envelope):
         if not consumer.matches(envelope, self.args.event_type,
                                 self.args.publisher):
             return False
-        if self.table is None:
-            self._write_event(envelope)
-        else:
-            self._apply(envelope)
-        self.out.flush()
+        with self._lock:
+            if self.table is None:
+                self._write_event(envelope)
+            else:
+                self._apply(envelope)
+            self.out.flush()
         return True
 
+    def close(self):
+        """Draw the table one last time if a change was not drawn yet."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._due is not None:
+                self._draw()
+                self.out.flush()
+
     def _write_event(self, envelope):
-        if self.args.format == 'json':
+        if self.format == 'json':
             self.out.write(consumer.json_line(envelope) + '\n')
             return
         if not self._header_written:
@@ -172,26 +201,59 @@ class Printer(object):
         self.out.write(consumer.event_table_row(envelope) + '\n')
 
     def _apply(self, envelope):
-        outcome = self.table.apply(envelope)
+        outcome, state = self.table.apply_event(envelope)
         if outcome == consumer.IGNORED:
             return
-        if self.args.format == 'json':
+        line = '%s %s message_id=%s: %s' % (
+            envelope.get('timestamp'), envelope.get('event_type'),
+            envelope.get('message_id'), outcome)
+        if self._redraw:
+            self._last_line = line
+            if outcome in consumer.CHANGED or self._drawn_at is None:
+                self._redraw_soon()
+            return
+        if self.format == 'json':
             self.out.write(json.dumps({
                 'event_type': envelope.get('event_type'),
                 'message_id': envelope.get('message_id'),
                 'timestamp': envelope.get('timestamp'),
                 'outcome': outcome,
-                'services': [state.as_dict()
-                             for state in self.table.services()],
+                'service': state.as_dict() if state is not None else None,
             }) + '\n')
             return
-        if outcome in consumer.CHANGED and self._redraw:
-            self.out.write(_CLEAR_SCREEN)
-        self.out.write('%s %s %s: %s\n' % (
-            envelope.get('timestamp'), envelope.get('event_type'),
-            envelope.get('message_id'), outcome))
-        if outcome in consumer.CHANGED:
-            self.out.write(consumer.services_table(self.table) + '\n')
+        if state is not None:
+            line += ' ' + consumer.service_line(state)
+        self.out.write(line + '\n')
+
+    def _redraw_soon(self):
+        now = self._clock()
+        if self._drawn_at is None or (
+                now - self._drawn_at >= self.REDRAW_INTERVAL):
+            self._draw()
+            return
+        self._due = True
+        if self._timer is None:
+            self._timer = threading.Timer(
+                self.REDRAW_INTERVAL - (now - self._drawn_at),
+                self._draw_when_due)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _draw_when_due(self):
+        with self._lock:
+            self._timer = None
+            if self._due is not None:
+                try:
+                    self._draw()
+                    self.out.flush()
+                except (BrokenPipeError, ValueError):
+                    pass
+
+    def _draw(self):
+        self._due = None
+        self._drawn_at = self._clock()
+        self.out.write(_CLEAR_SCREEN + self._last_line + '\n' +
+                       consumer.services_table(self.table) + '\n')
 
 
 class Run(object):
@@ -299,6 +361,8 @@ def listen(args):
     finally:
         run.done.set()
         bus_listener.stop_listener(listener, transport)
+        if run.error is None:
+            run.printer.close()
     if isinstance(run.error, BrokenPipeError):
         # NOTE: as the Python documentation advises, so that the final
         # flush of stdout does not fail too.

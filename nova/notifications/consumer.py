@@ -45,7 +45,9 @@ rules, each one safe whatever order messages arrive in:
   older, it is stale.
 
 Seen message ids and tombstones are remembered up to ``memory`` entries
-each (the oldest are forgotten first).
+each (the oldest are forgotten first). Applying an event costs the same
+whatever the number of services: live services are indexed by uuid and by
+host and binary.
 """
 
 import collections
@@ -100,6 +102,7 @@ class ServiceState(object):
         self.report_count = None
         self.last_event = None
         self.last_timestamp = None
+        self.last_time = None
         self.payload_version = None
 
     @property
@@ -158,9 +161,8 @@ class _Event(object):
                 state.report_count is not None and
                 self.report_count != state.report_count):
             return self.report_count < state.report_count
-        state_timestamp = parse_timestamp(state.last_timestamp)
-        if self.timestamp is not None and state_timestamp is not None:
-            return self.timestamp < state_timestamp
+        if self.timestamp is not None and state.last_time is not None:
+            return self.timestamp < state.last_time
         return False
 
 
@@ -189,6 +191,9 @@ class ServiceTable(object):
 
     def __init__(self, memory=100000):
         self._services = {}
+        # NOTE: live services are unique by host and binary, as in nova's
+        # database; this index keeps finding one O(1).
+        self._by_host_binary = {}
         self._seen = _Memory(memory)
         # uuid -> True; (host, binary) -> timestamp of the delete (or None)
         self._tombstones = _Memory(memory)
@@ -209,15 +214,23 @@ class ServiceTable(object):
         STALE, AFTER_DELETE or IGNORED (not a readable service event).
         Never raises for a malformed message.
         """
+        return self.apply_event(envelope)[0]
+
+    def apply_event(self, envelope):
+        """As ``apply``, and the service it added, updated or removed.
+
+        Returns ``(outcome, state)``; ``state`` is None unless the outcome
+        is in CHANGED.
+        """
         event = _Event.from_envelope(envelope)
         if event is None:
-            return IGNORED
+            return IGNORED, None
         if event.message_id is not None:
             if event.message_id in self._seen:
-                return DUPLICATE
+                return DUPLICATE, None
             self._seen.put(event.message_id)
         if self._tombstoned(event):
-            return AFTER_DELETE
+            return AFTER_DELETE, None
         state = self._find(event)
         if event.event_type == 'service.delete':
             # NOTE: a uuid is deleted once and for ever, so its delete always
@@ -225,25 +238,35 @@ class ServiceTable(object):
             # same host and binary.
             if state is not None and not event.uuid and event.is_older_than(
                     state):
-                return STALE
+                return STALE, None
             self._bury(event, state)
-            return REMOVED if state is not None else TOMBSTONED
+            return (REMOVED, state) if state is not None else (TOMBSTONED,
+                                                               None)
         if state is not None:
             if event.is_older_than(state):
-                return STALE
-            self._services.pop(state.key)
+                return STALE, None
+            self._remove(state)
             outcome = UPDATED
         else:
             other = self._live_on(event.host, event.binary)
             if other is not None:
                 if event.is_older_than(other, by_report_count=False):
-                    return STALE
+                    return STALE, None
                 self._bury_superseded(other)
             state = ServiceState(event.uuid, event.host, event.binary)
             outcome = ADDED
         self._update(state, event)
+        self._add(state)
+        return outcome, state
+
+    def _add(self, state):
         self._services[state.key] = state
-        return outcome
+        self._by_host_binary[(state.host, state.binary)] = state
+
+    def _remove(self, state):
+        self._services.pop(state.key)
+        if self._by_host_binary.get((state.host, state.binary)) is state:
+            del self._by_host_binary[(state.host, state.binary)]
 
     def _tombstoned(self, event):
         if event.uuid:
@@ -258,10 +281,7 @@ class ServiceTable(object):
                     event.timestamp > deleted_at)
 
     def _live_on(self, host, binary):
-        for state in self._services.values():
-            if (state.host, state.binary) == (host, binary):
-                return state
-        return None
+        return self._by_host_binary.get((host, binary))
 
     def _find(self, event):
         if not event.uuid:
@@ -273,13 +293,13 @@ class ServiceTable(object):
 
     def _bury_superseded(self, state):
         """Drop a live row whose host and binary a newer service took."""
-        self._services.pop(state.key)
+        self._remove(state)
         if state.uuid:
             self._tombstones.put(state.uuid)
 
     def _bury(self, event, state):
         if state is not None:
-            self._services.pop(state.key)
+            self._remove(state)
         for uuid in {event.uuid, state.uuid if state else None} - {None}:
             self._tombstones.put(uuid)
         self._tombstones.put((event.host, event.binary), event.timestamp)
@@ -297,6 +317,7 @@ class ServiceTable(object):
             state.report_count = event.report_count
         state.last_event = event.event_type
         state.last_timestamp = event.timestamp_text
+        state.last_time = event.timestamp
         state.payload_version = event.version
 
 
@@ -349,6 +370,14 @@ def event_table_row(envelope):
     values = _event_values(envelope)
     return '  '.join(_cell(values[name]).ljust(width)
                      for name, width in EVENT_COLUMNS).rstrip()
+
+
+def service_line(state):
+    """One service as a short readable line: key=value of its columns."""
+    values = state.as_dict()
+    return ' '.join('%s=%s' % (column, _cell(values[column]))
+                    for column in SERVICE_COLUMNS
+                    if column not in ('last_event', 'last_timestamp'))
 
 
 def services_table(table):

@@ -45,7 +45,7 @@ def envelope(event_type='service.update', message_id='m1', disabled=True):
 
 
 def options(**kwargs):
-    values = dict(transport_url=None, format='json', event_type=[],
+    values = dict(transport_url=None, format=None, event_type=[],
                   publisher=[], services=False, max_messages=None,
                   timeout=None, pool=None)
     values.update(kwargs)
@@ -67,7 +67,7 @@ class TestParser(testtools.TestCase):
 
     def test_defaults(self):
         command = self.parse()
-        self.assertEqual('json', command.listen_format)
+        self.assertIsNone(command.listen_format)
         self.assertEqual([], command.listen_event_type)
         self.assertIsNone(command.listen_max_messages)
         self.assertFalse(command.listen_services)
@@ -115,7 +115,7 @@ class TestPrinter(testtools.TestCase):
         self.assertIn(UUID, first)
         self.assertIn(UUID, second)
 
-    def test_services_json_reports_each_outcome(self):
+    def test_services_piped_is_one_json_line_per_event(self):
         out = io.StringIO()
         printer = cmd.Printer(options(services=True), out)
         printer.handle(envelope(message_id='m1'))
@@ -125,18 +125,50 @@ class TestPrinter(testtools.TestCase):
                          for line in out.getvalue().splitlines()]
         self.assertEqual(('added', 'duplicate'),
                          (first['outcome'], second['outcome']))
-        self.assertEqual([UUID], [s['uuid'] for s in second['services']])
+        self.assertEqual(('m1', UUID, 'disabled'),
+                         (first['message_id'], first['service']['uuid'],
+                          first['service']['status']))
+        self.assertIsNone(second['service'])
 
-    def test_services_table_redrawn_on_a_terminal_only_on_change(self):
-        out = Terminal()
+    def test_services_table_piped_is_one_line_per_event(self):
+        out = io.StringIO()
         printer = cmd.Printer(options(services=True, format='table'), out)
         printer.handle(envelope(message_id='m1'))
+        printer.handle(envelope(message_id='m2', disabled=True))
+        printer.close()
+        first, second = out.getvalue().splitlines()
+        self.assertIn('message_id=m1: added uuid=%s' % UUID, first)
+        self.assertIn('message_id=m2: updated', second)
+        self.assertIn('status=disabled', second)
+        self.assertNotIn(cmd._CLEAR_SCREEN, out.getvalue())
+
+    def test_services_on_a_terminal_default_to_the_table(self):
+        printer = cmd.Printer(options(services=True), Terminal())
+        self.assertEqual('table', printer.format)
+        self.assertEqual('json', cmd.Printer(options(), Terminal()).format)
+
+    def test_terminal_table_is_redrawn_at_a_bounded_rate(self):
+        out = Terminal()
+        now = [100.0]
+        printer = cmd.Printer(options(services=True), out,
+                              clock=lambda: now[0])
+        self.addCleanup(printer.close)
         printer.handle(envelope(message_id='m1'))
+        self.assertEqual(1, out.getvalue().count(cmd._CLEAR_SCREEN))
+        # NOTE: a burst within the interval is not drawn at once ...
+        for index in range(2, 50):
+            printer.handle(envelope(message_id='m%d' % index,
+                                    disabled=bool(index % 2)))
+        self.assertEqual(1, out.getvalue().count(cmd._CLEAR_SCREEN))
+        # ... but the state it left is drawn, here at the end.
+        printer.close()
         text = out.getvalue()
-        self.assertEqual(1, text.count(cmd._CLEAR_SCREEN))
-        self.assertIn('m1: added', text)
-        self.assertIn('m1: duplicate', text)
-        self.assertEqual(1, text.count('last_event'))
+        self.assertEqual(2, text.count(cmd._CLEAR_SCREEN))
+        self.assertIn('message_id=m49: updated', text.rsplit(
+            cmd._CLEAR_SCREEN, 1)[1])
+        now[0] += printer.REDRAW_INTERVAL
+        printer.handle(envelope(message_id='m50'))
+        self.assertEqual(3, out.getvalue().count(cmd._CLEAR_SCREEN))
 
 
 class TestRun(testtools.TestCase):
