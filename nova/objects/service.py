@@ -173,13 +173,11 @@ class Service(base.NovaPersistentObject, base.NovaObject):
         that cannot be built fails the change, which then rolls back.
         """
         try:
-            notification = (
-                service_notification.ServiceStatusNotification.for_service(
-                    self, action))
+            service_notification.ServiceStatusNotification.record_for_service(
+                self._context, self, action)
         except ValueError as error:
             raise exception.ObjectActionError(action=action,
                                               reason=str(error))
-        notification.emit(self._context)
 
 
 @base.NovaObjectRegistry.register

@@ -46,6 +46,22 @@ class ServiceStatusNotification(base.NotificationBase):
             event_type=base.EventType(object='service', action=action),
             payload=ServiceStatusPayload(service))
 
+    @classmethod
+    def record_for_service(cls, context, service, action):
+        """Record ``service.<action>`` about ``service`` as it is now.
+
+        The message ``for_service(service, action).emit(context)`` records,
+        built without the notification objects (``primitive_from``).
+
+        :raises ValueError: if the service's binary publishes nothing or a
+            value does not fit its payload field.
+        """
+        cls.record(context,
+                   base.NotificationPublisher.publisher_id_of_service(service),
+                   base.EventType.wire_name('service', action),
+                   fields.NotificationPriority.INFO, ServiceStatusPayload,
+                   ServiceStatusPayload.primitive_from(service=service))
+
 
 @nova_base.NovaObjectRegistry.register_notification
 class ServiceStatusPayload(base.NotificationPayloadBase):

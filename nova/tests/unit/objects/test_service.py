@@ -552,8 +552,8 @@ class TestNotificationFailures(ServiceTestCase):
 
     def test_payload_that_cannot_be_built_undoes_the_change(self):
         self.useFixture(fixtures.MockPatch(
-            'nova.notifications.objects.service.ServiceStatusPayload',
-            side_effect=ValueError('cannot populate')))
+            'nova.notifications.objects.service.ServiceStatusPayload.'
+            'primitive_from', side_effect=ValueError('cannot populate')))
         error = self.assertRaises(exception.ObjectActionError, self._create)
         self.assertIn('cannot populate', str(error))
         self.assertEqual([], self._rows())

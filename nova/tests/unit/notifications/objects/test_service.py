@@ -14,6 +14,7 @@
 
 import datetime
 
+from nova.db.main import api as db_api
 from nova.notifications.objects import base as notification
 from nova.notifications.objects import service as service_notification
 from nova import objects
@@ -149,3 +150,39 @@ class TestServiceStatusPayload(test.TestCase):
             ValueError, service_notification.ServiceStatusNotification,
             payload=notification.EventType(object='service',
                                            action='create'))
+
+
+class TestRecordForService(test.TestCase):
+    """The request path's message is the one the objects would emit."""
+
+    def _recorded(self, record):
+        self.notifier.reset()
+        with db_api.transaction(self.context):
+            record()
+        [message] = self.notifier.versioned_notifications
+        return {key: value for key, value in message.items()
+                if key not in ('message_id', 'timestamp')}
+
+    def test_same_message_as_the_objects(self):
+        cls = service_notification.ServiceStatusNotification
+        for action in ('create', 'update', 'delete'):
+            service = make_service(disabled=True, disabled_reason='why')
+            by_objects = self._recorded(lambda: cls.for_service(
+                service, action).emit(self.context))
+            by_primitive = self._recorded(lambda: cls.record_for_service(
+                self.context, service, action))
+            self.assertEqual(by_objects, by_primitive)
+            self.assertEqual('service.%s' % action,
+                             by_primitive['event_type'])
+
+    def test_refusals_are_the_objects_refusals(self):
+        cls = service_notification.ServiceStatusNotification
+        for service, action in ((make_service(binary='nova-bogus'),
+                                 'update'),
+                                (make_service(), 'reboot')):
+            expected = self.assertRaises(
+                ValueError, cls.for_service, service, action)
+            actual = self.assertRaises(
+                ValueError, cls.record_for_service, self.context, service,
+                action)
+            self.assertEqual(str(expected), str(actual))
