@@ -24,6 +24,8 @@ field with the field's own ``coerce`` and ``to_primitive``, as
 ``NotificationBase.record`` writes it with the envelope.
 """
 
+import datetime
+
 from oslo_versionedobjects import base as ovoo_base
 from oslo_versionedobjects import exception as ovo_exception
 
@@ -177,9 +179,11 @@ class NotificationPayloadBase(NotificationObject):
     def _source_value(cls, key, source, field):
         try:
             return getattr(source, field)
-        except (NotImplementedError, ovo_exception.OrphanedObjectError,
-                exception.NovaException) as e:
-            reason = e
+        except _UNLOADABLE as e:
+            return cls._unloadable_value(key, source, field, e)
+
+    @classmethod
+    def _unloadable_value(cls, key, source, field, reason):
         if cls.fields[key].nullable:
             return None
         raise ValueError(
@@ -203,6 +207,54 @@ class NotificationPayloadBase(NotificationObject):
         return builder.build(sources, target_version)
 
 
+# NOTE: what a source object raises for a field it cannot load.
+_UNLOADABLE = (NotImplementedError, ovo_exception.OrphanedObjectError,
+               exception.NovaException)
+
+
+class _FieldStep(object):
+    """One payload field: where it comes from, checked and converted.
+
+    It remembers its last value and result: a service's notifications
+    mostly repeat its host, binary, uuid..., and a field's ``coerce`` and
+    ``to_primitive`` give the same result for the same immutable value of
+    the same type (oslo.versionedobjects' UUID check alone costs more than
+    the rest of a field).
+    """
+
+    _IMMUTABLE = (str, int, bool, float, type(None), datetime.datetime)
+
+    def __init__(self, payload_class, key, field, source, attr):
+        self.payload_class = payload_class
+        self.key = key
+        self.field = field
+        self.source = source
+        self.attr = attr
+        # NOTE: one tuple, replaced whole, so that threads never see the
+        # value of one call with the result of another.
+        self._memo = (_NOTHING, None)
+
+    def value(self, sources):
+        try:
+            value = getattr(sources[self.source], self.attr)
+        except _UNLOADABLE as error:
+            value = self.payload_class._unloadable_value(
+                self.key, sources[self.source], self.attr, error)
+        last, result = self._memo
+        if (last is not _NOTHING and type(value) is type(last) and
+                value == last):
+            return result
+        result = self.field.to_primitive(
+            self.payload_class, self.key,
+            self.field.coerce(self.payload_class, self.key, value))
+        if isinstance(value, self._IMMUTABLE):
+            self._memo = (value, result)
+        return result
+
+
+_NOTHING = object()
+
+
 class PayloadPrimitiveBuilder(object):
     """The primitive of one payload class, built straight from its sources.
 
@@ -223,10 +275,10 @@ class PayloadPrimitiveBuilder(object):
                 'object' % (payload_class.obj_name(),
                             ', '.join(sorted(not_in_schema))))
         self.payload_class = payload_class
-        self._steps = [(key, field) + tuple(payload_class.SCHEMA[key])
+        self._steps = [_FieldStep(payload_class, key, field,
+                                  *payload_class.SCHEMA[key])
                        for key, field in payload_class.fields.items()]
-        self._source_names = sorted({source for _key, _field, source, _attr
-                                     in self._steps})
+        self._source_names = sorted({step.source for step in self._steps})
         self._name_key, self._namespace_key, self._version_key, \
             self._data_key = primitive_keys(payload_class)
         self._compat_payload = None
@@ -237,16 +289,7 @@ class PayloadPrimitiveBuilder(object):
             if name not in sources:
                 raise ValueError('populate_schema of %s needs the %r object'
                                  % (payload_class.obj_name(), name))
-        data = {}
-        for key, field, source, attr in self._steps:
-            try:
-                value = getattr(sources[source], attr)
-            except (NotImplementedError, ovo_exception.OrphanedObjectError,
-                    exception.NovaException):
-                value = payload_class._source_value(key, sources[source],
-                                                    attr)
-            data[key] = field.to_primitive(
-                payload_class, key, field.coerce(payload_class, key, value))
+        data = {step.key: step.value(sources) for step in self._steps}
         version = target_version or payload_class.VERSION
         if version != payload_class.VERSION:
             if self._compat_payload is None:

@@ -143,3 +143,13 @@ class TestPrimitiveFrom(testtools.TestCase):
         self.assertRaises(
             TypeError, notification_base.PayloadPrimitiveBuilder,
             test_notification.UnitTestPayload)
+
+    def test_repeated_builds_follow_each_value(self):
+        # NOTE: each field remembers its last value; a new value, or one of
+        # another type that compares equal, is checked again.
+        cls = _payload_classes()[0]
+        for overrides in ({}, {('service', 'report_count'): True},
+                          {('service', 'report_count'): 1},
+                          {('service', 'report_count'): 'x'}, {}):
+            self._assert_same(cls, cls.VERSION,
+                              _sources(cls, overrides=overrides))
