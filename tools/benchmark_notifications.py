@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 #    Licensed under the Apache License, Version 2.0 (the "License"); you may
 #    not use this file except in compliance with the License. You may obtain
 #    a copy of the License at
@@ -11,127 +10,244 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Print what a versioned service notification costs, in microseconds.
+"""Print what service notifications, the listing and the consumer cost.
 
-Figures, on a private SQLite file and oslo.messaging's in-process ``test``
-driver (no broker):
+Every figure is the median of several rounds of CPU time of this process
+(``time.process_time``), so that other processes on a shared machine
+disturb it little; the ratio to the floor is computed from the medians:
 
-* emit: payload population + serialization + the outbox row written in its
-  own transaction (a relay publishes it later, off the request path);
-* save: a ``Service.save()`` that changes ``disabled`` and so emits;
-* create+destroy: one ``Service.create()`` and ``destroy()`` pair, each
-  with its notification;
-* floor: ``json.dumps`` of the wire message the emit produced, which any
-  transport must pay at least once.
+* floor: ``json.dumps`` of the wire message, which any transport pays;
+* message build: what the request path builds (payload primitive from the
+  service, envelope), and the same built with the versioned objects;
+* emit: the message recorded in the outbox, in its own transaction;
+* save / create+destroy: ``Service`` changes with their notifications;
+* GET /os-services with 1,000, 10,000 and 100,000 services, in process
+  (the WSGI application, JSON included), with the peak of Python memory
+  allocated while serving it;
+* consumer: events applied per second by ``ServiceTable`` holding 10,
+  1,000 and 10,000 services.
 
-Usage: tools/benchmark_notifications.py [--iterations N]
+Private SQLite files on disk and oslo.messaging's in-memory ``test``
+driver; no broker (``tools/benchmark_bus.py`` measures the bus).
+
+Usage: tools/benchmark_notifications.py [--rounds N] [--quick]
 """
 
 import argparse
+import datetime
 import json
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
+import tracemalloc
 
 from oslo_messaging.notify import _impl_test
+import webob
 
+from nova.api.openstack.compute import wsgi as compute_wsgi
 import nova.conf
 from nova import context as nova_context
 from nova.db.main import api as db_api
+from nova.db.main import models
 from nova.db import migration
+from nova.notifications import consumer
 from nova.notifications.objects import service as service_notification
-from nova.notifications import relay
+from nova.notifications import outbox
 from nova import objects
-from nova.objects import fields
 from nova import rpc
 
 CONF = nova.conf.CONF
 
+_NOTIFICATION = service_notification.ServiceStatusNotification
+_PAYLOAD = service_notification.ServiceStatusPayload
 
-def _setup(state_path):
+
+def _configure(state_path):
     CONF([], project='nova', default_config_files=[])
     CONF.set_override('state_path', state_path)
     CONF.set_override('transport_url', 'fake:/')
     CONF.set_override('driver', ['test'],
                       group='oslo_messaging_notifications')
-    db_api.configure(CONF)
-    migration.db_sync()
+    CONF.set_override('auth_strategy', 'noauth2', group='api')
     rpc.init(CONF)
     objects.register_all()
 
 
-def _per_call_us(func, iterations, repeats=5):
-    """Return the median over ``repeats`` runs of the µs per call."""
+def _use_database(path):
+    CONF.set_override('connection', 'sqlite:///%s' % path, group='database')
+    db_api.configure(CONF)
+    migration.db_sync()
+
+
+def _cpu_us(func, calls, rounds):
+    """Median over ``rounds`` of the CPU microseconds per call."""
     runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(iterations):
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(calls):
             func()
-        runs.append((time.perf_counter() - start) / iterations * 1e6)
+        runs.append((time.process_time() - start) / calls * 1e6)
         _impl_test.reset()
     return statistics.median(runs)
 
 
-def _emit(service, ctxt):
-    service_notification.ServiceStatusNotification.for_service(
-        service, fields.NotificationAction.UPDATE).emit(ctxt)
+def _message_figures(ctxt, calls, rounds):
+    service = objects.Service(ctxt, host='bench-host', binary='nova-compute',
+                              topic='compute')
+    service.create()
+
+    def build():
+        return outbox.envelope(
+            service_notification.base.NotificationPublisher
+            .publisher_id_of_service(service),
+            service_notification.base.EventType.wire_name('service',
+                                                          'update'),
+            'INFO', _PAYLOAD.primitive_from(service=service))
+
+    def build_with_objects():
+        notification = _NOTIFICATION.for_service(service, 'update')
+        return outbox.envelope(
+            notification.publisher.to_publisher_id(),
+            notification.event_type.to_notification_event_type_field(),
+            notification.priority.upper(),
+            notification.payload.obj_to_primitive())
+
+    message = build()
+    figures = {
+        'floor': _cpu_us(lambda: json.dumps(message), calls * 5, rounds),
+        'build': _cpu_us(build, calls, rounds),
+        'build_objects': _cpu_us(build_with_objects, calls, rounds),
+        'emit': _cpu_us(lambda: _NOTIFICATION.record_for_service(
+            ctxt, service, 'update'), calls, rounds),
+    }
+
+    def toggle():
+        service.disabled = not service.disabled
+        service.save()
+    figures['save'] = _cpu_us(toggle, max(calls // 10, 20), rounds)
+
+    counter = iter(range(10 ** 9))
+
+    def create_destroy():
+        other = objects.Service(ctxt, host='h%d' % next(counter),
+                                binary='nova-compute', topic='compute')
+        other.create()
+        other.destroy()
+    figures['pair'] = _cpu_us(create_destroy, max(calls // 20, 10), rounds)
+    return figures
+
+
+def _fill(count):
+    """Make ``count`` live services, the only ones."""
+    now = datetime.datetime(2026, 1, 2, 3, 4, 5, 678901)
+    rows = [dict(uuid='00000000-0000-4000-8000-%012d' % index,
+                 host='host%d' % index, binary='nova-compute',
+                 topic='compute', report_count=1, disabled=index % 7 == 0,
+                 disabled_reason='maintenance' if index % 7 == 0 else None,
+                 forced_down=False, version=1, deleted=0, created_at=now,
+                 updated_at=now, last_seen_up=now)
+            for index in range(count)]
+    with db_api.get_engine().begin() as connection:
+        connection.execute(models.Service.__table__.delete())
+        connection.execute(models.Service.__table__.insert(), rows)
+
+
+def _get_figures(count, rounds):
+    """(CPU ms per GET, peak MiB of Python allocations, response bytes)."""
+    _fill(count)
+    app = compute_wsgi.build_application(CONF)
+
+    def get():
+        request = webob.Request.blank('/v2.1/os-services', headers={
+            'X-Auth-Token': 'admin:admin',
+            'OpenStack-API-Version': 'compute 2.53'})
+        response = request.get_response(app)
+        assert response.status_int == 200, response.status
+        return response.body
+
+    size = len(get())
+    cpu_ms = _cpu_us(get, 1, rounds) / 1000
+    tracemalloc.start()
+    get()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return cpu_ms, peak / 2 ** 20, size
+
+
+def _consumer_rate(count, events, rounds):
+    """Events applied per CPU second by a table of ``count`` services."""
+    def message(index, event_type='service.update'):
+        service = index % count
+        return {'message_id': 'm-%d' % index, 'event_type': event_type,
+                'publisher_id': 'nova-compute:host%d' % service,
+                'timestamp': '2026-01-02 03:04:05.%06d' % (index % 10 ** 6),
+                'payload': {'nova_object.version': '1.1', 'nova_object.data': {
+                    'uuid': '00000000-0000-4000-8000-%012d' % service,
+                    'host': 'host%d' % service, 'binary': 'nova-compute',
+                    'disabled': bool(index % 2), 'disabled_reason': None,
+                    'forced_down': False, 'report_count': index}}}
+
+    rates = []
+    for _ in range(rounds):
+        table = consumer.ServiceTable()
+        for index in range(count):
+            table.apply(message(index, 'service.create'))
+        stream = [message(count + index) for index in range(events)]
+        start = time.process_time()
+        for envelope in stream:
+            table.apply(envelope)
+        rates.append(events / (time.process_time() - start))
+    return statistics.median(rates)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--iterations', type=int, default=2000,
-                        help='calls per measured run (default: 2000)')
+    parser.add_argument('--rounds', type=int, default=5,
+                        help='rounds per figure; the median is printed')
+    parser.add_argument('--quick', action='store_true',
+                        help='fewer calls and no 100,000-service listing')
     args = parser.parse_args()
+    calls = 300 if args.quick else 2000
+    sizes = (1000, 10000) if args.quick else (1000, 10000, 100000)
     state_path = tempfile.mkdtemp(prefix='nova-bench-')
     try:
-        _setup(state_path)
+        _configure(state_path)
+        _use_database(os.path.join(state_path, 'nova.sqlite'))
         ctxt = nova_context.get_admin_context()
-        service = objects.Service(ctxt, host='bench-host',
-                                  binary='nova-compute', topic='compute')
-        service.create()
-
-        emit_us = _per_call_us(lambda: _emit(service, ctxt), args.iterations)
-        _emit(service, ctxt)
-        relay.Relay(CONF, 'benchmark').flush(120)
-        wire_message = _impl_test.NOTIFICATIONS[-1][1]
-        floor_us = _per_call_us(lambda: json.dumps(wire_message),
-                                args.iterations * 5)
-
-        def toggle():
-            service.disabled = not service.disabled
-            service.save()
-        save_us = _per_call_us(toggle, max(args.iterations // 10, 50))
-
-        counter = iter(range(10 ** 9))
-
-        def create_destroy():
-            other = objects.Service(ctxt, host='h%d' % next(counter),
-                                    binary='nova-compute', topic='compute')
-            other.create()
-            other.destroy()
-        pair_us = _per_call_us(create_destroy,
-                               max(args.iterations // 10, 50))
-
-        # NOTE: the emit cost must not grow with the notifications already
-        # sent about the same object (an upstream weakness).
-        later_emit_us = _per_call_us(lambda: _emit(service, ctxt),
-                                     args.iterations)
+        figures = _message_figures(ctxt, calls, args.rounds)
+        listings = {count: _get_figures(count, max(args.rounds // 2, 3))
+                    for count in sizes}
     finally:
         rpc.cleanup()
         shutil.rmtree(state_path, ignore_errors=True)
+    rates = {count: _consumer_rate(count, 20000, args.rounds)
+             for count in (10, 1000, 10000)}
 
-    print('Versioned service notifications, %s iterations, Python %s'
-          % (args.iterations, os.sys.version.split()[0]))
-    print('emit (populate + serialize + outbox) : %8.1f us' % emit_us)
-    print('emit after %6d earlier emits     : %8.1f us'
-          % (args.iterations * 11, later_emit_us))
-    print('json.dumps of the wire message floor : %8.1f us' % floor_us)
-    print('emit / floor ratio                   : %8.1f x'
-          % (emit_us / floor_us))
-    print('Service.save() that emits (SQLite)   : %8.1f us' % save_us)
-    print('create + destroy pair (SQLite)       : %8.1f us' % pair_us)
+    floor = figures['floor']
+    print('Service notifications, Python %s, CPU time, median of %d rounds'
+          % (sys.version.split()[0], args.rounds))
+    rows = [
+        ('json.dumps of the wire message (floor)', floor),
+        ('message build (request path)', figures['build']),
+        ('message build with the versioned objects',
+         figures['build_objects']),
+        ('emit: build + outbox row, own transaction', figures['emit']),
+        ('Service.save() that emits', figures['save']),
+        ('create + destroy pair', figures['pair']),
+    ]
+    for label, value in rows:
+        print('%-46s: %9.1f us  %6.1f x floor'
+              % (label, value, value / floor))
+    for count, (cpu_ms, peak_mib, size) in listings.items():
+        print('%-46s: %9.1f ms  peak %5.1f MiB allocated, %d bytes'
+              % ('GET /os-services, %d services' % count, cpu_ms, peak_mib,
+                 size))
+    for count, rate in rates.items():
+        print('%-46s: %9.0f events/s'
+              % ('consumer apply, %d services' % count, rate))
 
 
 if __name__ == '__main__':

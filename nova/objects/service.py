@@ -189,14 +189,17 @@ class ServiceList(base.ObjectListBase, base.NovaObject):
         'objects': fields.ListOfObjectsField('Service'),
     }
 
+    #: the fields of the rows of ``get_all_rows``, in order.
+    ROW_FIELDS = db.SERVICE_ROW_COLUMNS
+
     @staticmethod
     def get_all_rows(context, host=None, binary=None):
         """Return the live services as read-only rows, ordered by id.
 
         For listings of many services: no Service object per row, the
         database's column types as they are (Integer, Boolean, DateTime,
-        String), named as the Service fields (``availability_zone`` is not
-        stored).
+        String). A row is a tuple of ``ROW_FIELDS``, named as the Service
+        fields.
         """
         return db.service_get_all_rows(context, host=host, binary=binary)
 

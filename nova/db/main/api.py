@@ -239,10 +239,10 @@ def service_get_all(context, host=None, binary=None, disabled=None):
     return query.order_by(models.Service.id).all()
 
 
-# NOTE: the columns a listing shows, in the order of the model.
-_LISTED_COLUMNS = ('id', 'uuid', 'host', 'binary', 'topic', 'disabled',
-                   'disabled_reason', 'forced_down', 'created_at',
-                   'updated_at', 'last_seen_up')
+# NOTE: the columns of service_get_all_rows, in this order.
+SERVICE_ROW_COLUMNS = ('id', 'uuid', 'host', 'binary', 'topic', 'disabled',
+                       'disabled_reason', 'forced_down', 'created_at',
+                       'updated_at', 'last_seen_up')
 
 
 @_reader
@@ -250,12 +250,13 @@ def service_get_all_rows(context, host=None, binary=None):
     """Return the live services as read-only rows, ordered by id.
 
     The same services as ``service_get_all``, read without building an ORM
-    object per row: each row is a named tuple of the listed columns, for
-    callers that read many services at once.
+    object per row: each row is a named tuple of ``SERVICE_ROW_COLUMNS``,
+    for callers that read many services at once.
     """
     table = models.Service.__table__
-    query = sqlalchemy.select(*[table.c[name] for name in _LISTED_COLUMNS]
-                              ).where(table.c.deleted == 0)
+    query = sqlalchemy.select(
+        *[table.c[name] for name in SERVICE_ROW_COLUMNS]).where(
+            table.c.deleted == 0)
     if host is not None:
         query = query.where(table.c.host == host)
     if binary is not None:

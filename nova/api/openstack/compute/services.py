@@ -103,36 +103,51 @@ class ServiceView(object):
         creation counts as one; API changes (which move ``updated_at``) do
         not.
         """
-        if service.forced_down:
-            return False
-        last_heartbeat = service.last_seen_up or service.created_at
-        if last_heartbeat is None:
-            return False
-        if last_heartbeat.tzinfo is not None:
-            last_heartbeat = last_heartbeat.replace(tzinfo=None)
-        return self._earliest <= last_heartbeat <= self._latest
+        return self.detail(service)['state'] == 'up'
 
     def zone(self, service):
         """The zone shown for the service: only computes are in a user zone."""
-        if service.binary == COMPUTE_BINARY:
-            return self.compute_zone
-        return self.internal_zone
+        return self.detail(service)['zone']
 
     def detail(self, service):
-        updated_at = service.updated_at
-        detail = {
-            'binary': service.binary,
-            'host': service.host,
-            'id': service.uuid if self.uuid_for_id else service.id,
-            'zone': self.zone(service),
-            'status': 'disabled' if service.disabled else 'enabled',
-            'state': 'up' if self.is_up(service) else 'down',
-            'updated_at': _format_time(updated_at),
-            'disabled_reason': service.disabled_reason,
-        }
-        if self.with_forced_down:
-            detail['forced_down'] = service.forced_down
-        return detail
+        """The service (a ``Service`` or a row) as the API shows it."""
+        return self.details([tuple(getattr(service, field) for field
+                                   in objects.ServiceList.ROW_FIELDS)])[0]
+
+    def details(self, rows):
+        """``detail`` of each row of ``ServiceList.get_all_rows``, in order.
+
+        One loop with everything it needs at hand, reading each row as the
+        tuple it is: the listing of 10,000 services runs it 10,000 times.
+        """
+        uuid_for_id = self.uuid_for_id
+        with_forced_down = self.with_forced_down
+        compute_zone, internal_zone = self.compute_zone, self.internal_zone
+        earliest, latest = self._earliest, self._latest
+        shown = []
+        for (service_id, uuid, host, binary, _topic, disabled,
+             disabled_reason, forced_down, created_at, updated_at,
+             last_seen_up) in rows:
+            heartbeat = last_seen_up or created_at
+            if heartbeat is not None and heartbeat.tzinfo is not None:
+                heartbeat = heartbeat.replace(tzinfo=None)
+            up = (not forced_down and heartbeat is not None and
+                  earliest <= heartbeat <= latest)
+            detail = {
+                'binary': binary,
+                'host': host,
+                'id': uuid if uuid_for_id else service_id,
+                'zone': (compute_zone if binary == COMPUTE_BINARY
+                         else internal_zone),
+                'status': 'disabled' if disabled else 'enabled',
+                'state': 'up' if up else 'down',
+                'updated_at': _format_time(updated_at),
+                'disabled_reason': disabled_reason,
+            }
+            if with_forced_down:
+                detail['forced_down'] = forced_down
+            shown.append(detail)
+        return shown
 
 
 def service_is_up(service):
@@ -187,9 +202,8 @@ class ServiceController(wsgi.Controller):
         binary = req.GET.get('binary') or None
         rows = objects.ServiceList.get_all_rows(context, host=host,
                                                 binary=binary)
-        detail = ServiceView(req).detail
-        return {'services': [detail(row) for row in rows
-                             if row.binary not in _API_BINARIES]}
+        return {'services': ServiceView(req).details(
+            row for row in rows if row.binary not in _API_BINARIES)}
 
     def update(self, req, id, body):
         """Change status, disabled_reason and forced_down of one compute.

@@ -22,6 +22,16 @@ from nova import objects
 from nova import test
 
 
+def _service(**values):
+    """A Service as loaded from the database: every stored field set."""
+    fields = dict(id=1, uuid='fa69c544-906b-4a6a-a9c6-c1f7a8078c73',
+                  host='host1', binary='nova-compute', topic='compute',
+                  disabled=False, disabled_reason=None, forced_down=False,
+                  created_at=None, updated_at=None, last_seen_up=None)
+    fields.update(values)
+    return objects.Service(**fields)
+
+
 class TestServiceIsUp(test.TestCase):
 
     USES_DB = False
@@ -33,11 +43,7 @@ class TestServiceIsUp(test.TestCase):
         self.useFixture(_TimeFixture(self.now))
 
     def _service(self, **values):
-        fields = dict(forced_down=False, last_seen_up=None,
-                      created_at=self.now, updated_at=None,
-                      binary='nova-compute')
-        fields.update(values)
-        return objects.Service(**fields)
+        return _service(**dict({'created_at': self.now}, **values))
 
     def test_recent_heartbeat_is_up(self):
         self.assertTrue(services.service_is_up(self._service(
@@ -74,9 +80,9 @@ class TestAvailabilityZone(test.TestCase):
         self.flags(default_availability_zone='az1',
                    internal_service_availability_zone='inside')
         self.assertEqual('az1', services.availability_zone(
-            objects.Service(binary='nova-compute')))
+            _service(binary='nova-compute')))
         self.assertEqual('inside', services.availability_zone(
-            objects.Service(binary='nova-conductor')))
+            _service(binary='nova-conductor')))
 
 
 class _TimeFixture(fixtures.Fixture):
