@@ -18,6 +18,7 @@ override them in ``[oslo_policy] policy_file`` (``policy.yaml``).
 
 import threading
 
+from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_policy import policy
 
@@ -55,8 +56,11 @@ def init(conf=None):
 
 def get_enforcer():
     """The ``oslo.policy.enforcer`` entry point (policy tools use it)."""
-    # NOTE: the tools call this without nova having parsed its arguments.
-    if not CONF._args:
+    # NOTE: the tools call this without nova having parsed its arguments;
+    # the config_file option exists once the configuration was parsed.
+    try:
+        CONF.config_file
+    except cfg.NoSuchOptError:
         CONF([], project='nova')
     return init()
 

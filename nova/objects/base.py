@@ -18,6 +18,16 @@ from oslo_versionedobjects import base as ovoo_base
 from nova.objects import fields
 
 
+def get_attrname(name):
+    """Return the attribute that holds the value of field ``name``.
+
+    oslo.versionedobjects keeps a field's value in ``_obj_<name>``; its own
+    helper for this is private, so nova keeps this one, as upstream nova
+    does.
+    """
+    return '_obj_' + name
+
+
 class NovaObjectRegistry(ovoo_base.VersionedObjectRegistry):
     """The registry of nova's internal objects.
 
@@ -68,6 +78,11 @@ class NovaObject(ovoo_base.VersionedObject):
 
     OBJ_SERIAL_NAMESPACE = 'nova_object'
     OBJ_PROJECT_NAMESPACE = 'nova'
+
+
+# NOTE: item access (service['host']), which upstream nova's objects offer
+# and code written against nova uses.
+NovaObjectDictCompat = ovoo_base.VersionedObjectDictCompat
 
 
 class NovaPersistentObject(object):

@@ -26,7 +26,6 @@ field with the field's own ``coerce`` and ``to_primitive``, as
 
 import datetime
 
-from oslo_versionedobjects import base as ovoo_base
 from oslo_versionedobjects import exception as ovo_exception
 
 from nova import exception
@@ -81,7 +80,7 @@ class NotificationObject(base.NovaObject):
         # NOTE: the base class rebuilds the list of field names on every
         # call, which serialization makes once per field.
         if attrname in self.fields:
-            return hasattr(self, ovoo_base._get_attrname(attrname))
+            return hasattr(self, base.get_attrname(attrname))
         return super().obj_attr_is_set(attrname)
 
     def obj_reset_changes(self, fields=None, recursive=False):

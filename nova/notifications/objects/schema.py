@@ -103,54 +103,71 @@ def _nullable(schema, nullable):
     return schema
 
 
-def _type_schema(field_type, where, defs, lookup):
-    """Return the schema of one value of ``field_type`` (not nullable)."""
-    # NOTE: the order matters: Enum and SensitiveString are Strings, and
-    # NonNegative* and Boolean variants must win over their bases.
-    if isinstance(field_type, ovo_fields.SensitiveString):
+_STRING = {'type': 'string'}
+_INTEGER = {'type': 'integer'}
+
+# NOTE: by field class, the public face of oslo.versionedobjects' field
+# types; the first class a field is an instance of wins. Nova's own fields
+# (such as the notification enums) subclass these.
+_SCALAR_SCHEMAS = (
+    (ovo_fields.UUIDField, {'type': 'string', 'format': 'uuid'}),
+    (ovo_fields.DateTimeField, {'type': 'string', 'format': 'date-time',
+                                'pattern': DATETIME_PATTERN}),
+    (ovo_fields.StringField, _STRING),
+    (ovo_fields.BooleanField, {'type': 'boolean'}),
+    (ovo_fields.FlexibleBooleanField, {'type': 'boolean'}),
+    (ovo_fields.NonNegativeIntegerField, {'type': 'integer', 'minimum': 0}),
+    (ovo_fields.IntegerField, _INTEGER),
+    (ovo_fields.NonNegativeFloatField, {'type': 'number', 'minimum': 0}),
+    (ovo_fields.FloatField, {'type': 'number'}),
+)
+
+# NOTE: collection field classes: (kind, element schema, element nullable).
+_COLLECTION_SCHEMAS = (
+    (ovo_fields.ListOfStringsField, ('array', _STRING, False)),
+    (ovo_fields.ListOfIntegersField, ('array', _INTEGER, False)),
+    (ovo_fields.SetOfIntegersField, ('set', _INTEGER, False)),
+    (ovo_fields.DictOfStringsField, ('object', _STRING, False)),
+    (ovo_fields.DictOfNullableStringsField, ('object', _STRING, True)),
+    (ovo_fields.DictOfIntegersField, ('object', _INTEGER, False)),
+)
+
+
+def _collection_schema(kind, element, element_nullable):
+    element = _nullable(element, element_nullable)
+    if kind == 'object':
+        return {'type': 'object', 'additionalProperties': element}
+    schema = {'type': 'array', 'items': element}
+    if kind == 'set':
+        schema['uniqueItems'] = True
+    return schema
+
+
+def _field_schema(field, where, defs, lookup):
+    """Return the schema of one value of ``field`` (not nullable)."""
+    if isinstance(field, ovo_fields.SensitiveStringField):
         raise UnsupportedFieldError(
             '%s is a SensitiveString: notification payloads never carry '
             'secrets' % where)
-    if isinstance(field_type, ovo_fields.Enum):
-        return {'type': 'string', 'enum': list(field_type._valid_values)}
-    if isinstance(field_type, ovo_fields.UUID):
-        return {'type': 'string', 'format': 'uuid'}
-    if isinstance(field_type, ovo_fields.DateTime):
-        return {'type': 'string', 'format': 'date-time',
-                'pattern': DATETIME_PATTERN}
-    if isinstance(field_type, ovo_fields.String):
-        return {'type': 'string'}
-    if isinstance(field_type, ovo_fields.Boolean):
-        return {'type': 'boolean'}
-    if isinstance(field_type, ovo_fields.NonNegativeInteger):
-        return {'type': 'integer', 'minimum': 0}
-    if isinstance(field_type, ovo_fields.Integer):
-        return {'type': 'integer'}
-    if isinstance(field_type, ovo_fields.NonNegativeFloat):
-        return {'type': 'number', 'minimum': 0}
-    if isinstance(field_type, ovo_fields.Float):
-        return {'type': 'number'}
-    if isinstance(field_type, (ovo_fields.List, ovo_fields.Set)):
-        items = _type_schema(field_type._element_type._type,
-                             '%s[]' % where, defs, lookup)
-        schema = {'type': 'array',
-                  'items': _nullable(items,
-                                     field_type._element_type.nullable)}
-        if isinstance(field_type, ovo_fields.Set):
-            schema['uniqueItems'] = True
-        return schema
-    if isinstance(field_type, ovo_fields.Dict):
-        values = _type_schema(field_type._element_type._type,
-                              '%s{}' % where, defs, lookup)
-        return {'type': 'object',
-                'additionalProperties': _nullable(
-                    values, field_type._element_type.nullable)}
-    if isinstance(field_type, ovo_fields.Object):
-        return _object_ref(field_type._obj_name, where, defs, lookup)
+    if isinstance(field, ovo_fields.BaseEnumField):
+        return {'type': 'string', 'enum': list(field.valid_values)}
+    for field_class, schema in _SCALAR_SCHEMAS:
+        if isinstance(field, field_class):
+            return dict(schema)
+    for field_class, collection in _COLLECTION_SCHEMAS:
+        if isinstance(field, field_class):
+            return _collection_schema(*collection)
+    if isinstance(field, ovo_fields.ObjectField):
+        return _object_ref(field.objname, where, defs, lookup)
+    if isinstance(field, ovo_fields.ListOfObjectsField):
+        return {'type': 'array',
+                'items': _object_ref(field.objname, '%s[]' % where, defs,
+                                     lookup)}
     raise UnsupportedFieldError(
-        '%s has the field type %s, which has no JSON Schema mapping yet: '
-        'add one to nova.notifications.objects.schema'
-        % (where, type(field_type).__name__))
+        '%s has the field class %s, which has no JSON Schema mapping yet: '
+        'add one to '
+        'nova.notifications.objects.schema'
+        % (where, type(field).__name__))
 
 
 def _object_ref(obj_name, where, defs, lookup):
@@ -176,7 +193,7 @@ def _envelope(payload_cls, version, defs, lookup):
         field = payload_cls.fields[field_name]
         where = '%s.%s' % (name, field_name)
         properties[field_name] = _nullable(
-            _type_schema(field._type, where, defs, lookup), field.nullable)
+            _field_schema(field, where, defs, lookup), field.nullable)
     return {
         'type': 'object',
         'properties': {

@@ -338,7 +338,8 @@ class TestSchemaGeneration(testtools.TestCase):
 
         error = self.assertRaises(schema.UnsupportedFieldError,
                                   schema.payload_schema, AddressPayload)
-        self.assertIn('AddressPayload.address has the field type IPAddress',
+        self.assertIn('AddressPayload.address has the field class '
+                      'IPAddressField',
                       str(error))
 
     def test_unknown_nested_object_is_named(self):

@@ -65,7 +65,7 @@ def payload_classes():
 def payload_class_of(notification_cls):
     """Return the payload class of a notification class, or None."""
     return payload_classes().get(
-        notification_cls.fields['payload']._type._obj_name)
+        notification_cls.fields['payload'].objname)
 
 
 def own_samples(cls):
