@@ -36,7 +36,8 @@ _NOT_STORED = frozenset(['availability_zone'])
 
 
 @base.NovaObjectRegistry.register
-class Service(base.NovaPersistentObject, base.NovaObject):
+class Service(base.NovaPersistentObject, base.NovaObject,
+              base.NovaObjectDictCompat):
     # Version 1.0: Initial version
     VERSION = '1.0'
 
@@ -56,7 +57,12 @@ class Service(base.NovaPersistentObject, base.NovaObject):
     }
 
     def __init__(self, *args, **kwargs):
-        # NOTE: a new record always declares the code version it runs.
+        # NOTE: a new record always declares the code version it runs, as
+        # upstream's: a version given here would be silently replaced, so
+        # it is refused.
+        if 'version' in kwargs:
+            raise exception.ObjectActionError(
+                action='init', reason='Version field is immutable')
         super().__init__(*args, **kwargs)
         self.version = SERVICE_VERSION
 

@@ -104,6 +104,21 @@ class TestServiceCreate(ServiceTestCase):
         self.assertEqual(service_obj.SERVICE_VERSION, row['version'])
         self.assertEqual({}, service.obj_get_changes())
 
+    def test_a_given_version_is_refused(self):
+        # NOTE: as upstream: the version is the code's, never the caller's.
+        error = self.assertRaises(
+            exception.ObjectActionError, objects.Service, self.context,
+            host='host1', binary='nova-compute', version=123)
+        self.assertIn('Version field is immutable', str(error))
+
+    def test_item_access_as_upstream(self):
+        service = self._create()
+        self.assertEqual('host1', service['host'])
+        service['disabled'] = True
+        service.save()
+        self.assertTrue(self._row(service.id)['disabled'])
+        self.assertEqual(service.uuid, service.get('uuid'))
+
     def test_create_keeps_given_uuid(self):
         service = self._create(uuid=FAKE_UUID)
         self.assertEqual(FAKE_UUID, service.uuid)
