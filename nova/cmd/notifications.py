@@ -17,7 +17,8 @@
     nova-notifications [--config-file PATH] listen
         [--transport-url URL] [--format json|table]
         [--event-type GLOB ...] [--publisher GLOB ...]
-        [--services] [--max-messages N] [--timeout SECONDS] [--pool NAME]
+        [--services [--seed-from-api URL [--token TOKEN]]]
+        [--max-messages N] [--timeout SECONDS] [--pool NAME]
 
 ``listen`` subscribes to the notification transport (``--transport-url``,
 else ``[oslo_messaging_notifications] transport_url``, else ``[DEFAULT]
@@ -39,6 +40,15 @@ table (``outcome``) and the service it added, updated or removed; with
 ``--format table`` a readable line saying the same. Each line costs the
 same whatever the number of services.
 
+``--seed-from-api URL`` (with ``--services``) starts the table from the
+compute API's ``GET /os-services`` at ``URL`` (the endpoint, such as
+``http://controller:8774/v2.1``), read once the listener is listening, so
+that services which existed before it started are in the table at once;
+the notifications that follow are merged as ``nova.notifications.consumer``
+describes. ``--token`` (default: the ``OS_TOKEN`` environment variable) is
+the token sent, a Keystone token or, with ``noauth2``, ``admin:admin``. Each
+listed service is written as a line with ``event_type`` ``seed``.
+
 ``--max-messages N`` exits after N notifications passed the filters;
 ``--timeout S`` exits after S seconds. Without ``--pool`` the listener
 shares the topics' default queues with the other consumers (each message
@@ -46,9 +56,10 @@ goes to one of them); ``--pool NAME`` reads a queue of its own that gets a
 copy of every notification (and stays on the broker afterwards).
 
 It waits for the bus to answer, for ever unless ``--timeout`` is given.
-Once listening, one line on stderr says where. Exit codes: 0 done (or
-interrupted); 1 the timeout expired before N notifications arrived, or the
-bus could not be reached in time; 2 bad usage or an unusable transport URL.
+Once listening (and seeded), one line on stderr says where. Exit codes: 0
+done (or interrupted); 1 the timeout expired before N notifications
+arrived, the bus could not be reached in time, or the API could not be
+read for the seed; 2 bad usage or an unusable transport URL.
 """
 
 import json
@@ -58,6 +69,9 @@ import sys
 import threading
 import time
 import types
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -84,7 +98,12 @@ _CLEAR_SCREEN = '\033[H\033[2J'
 # prefixed, they cannot collide with one (such as transport_url).
 _DEST_PREFIX = 'listen_'
 _LISTEN_ARGUMENTS = ('transport_url', 'format', 'event_type', 'publisher',
-                     'services', 'max_messages', 'timeout', 'pool')
+                     'services', 'seed_from_api', 'token', 'max_messages',
+                     'timeout', 'pool')
+
+# NOTE: the microversion whose listing has service uuids.
+_SEED_MICROVERSION = '2.53'
+_SEED_TIMEOUT = 60
 
 
 def _positive_int(text):
@@ -126,6 +145,12 @@ def add_command_parsers(subparsers):
                   '(repeatable)')
     argument('services', action='store_true',
              help='keep and print a table of the services instead')
+    argument('seed_from_api', metavar='URL',
+             help='with --services: start the table from GET /os-services '
+                  'of the compute API at URL (its endpoint, such as '
+                  'http://controller:8774/v2.1)')
+    argument('token', metavar='TOKEN',
+             help='the token for --seed-from-api (default: $OS_TOKEN)')
     argument('max_messages', metavar='N', type=_positive_int,
              help='exit after N notifications passed the filters')
     argument('timeout', metavar='SECONDS', type=_positive_float,
@@ -225,6 +250,32 @@ class Printer(object):
             line += ' ' + consumer.service_line(state)
         self.out.write(line + '\n')
 
+    def seed(self, services):
+        """Start the table from the services the API listed."""
+        with self._lock:
+            for service in services:
+                outcome = self.table.seed(service)
+                if outcome == consumer.IGNORED:
+                    continue
+                if self._redraw:
+                    self._last_line = 'seed: %s' % outcome
+                    self._redraw_soon()
+                elif self.format == 'json':
+                    state = (self.table.state_of(service['id'])
+                             if outcome in consumer.CHANGED else None)
+                    self.out.write(json.dumps({
+                        'event_type': 'seed', 'message_id': None,
+                        'timestamp': service.get('updated_at'),
+                        'outcome': outcome,
+                        'service': state.as_dict() if state else None,
+                    }) + '\n')
+                else:
+                    self.out.write('%s seed: %s uuid=%s host=%s binary=%s\n'
+                                   % (service.get('updated_at'), outcome,
+                                      service.get('id'), service.get('host'),
+                                      service.get('binary')))
+            self.out.flush()
+
     def _redraw_soon(self):
         now = self._clock()
         if self._drawn_at is None or (
@@ -312,8 +363,46 @@ def _start(url, pool, callback, deadline):
 _BUS_DRIVERS = frozenset(['messaging', 'messagingv2'])
 
 
+class SeedError(Exception):
+    """The compute API's listing could not be read."""
+
+
+def read_services(url, token, timeout=_SEED_TIMEOUT):
+    """Return the services ``GET <url>/os-services`` lists at 2.53.
+
+    :raises SeedError: naming the URL and what went wrong; never the token.
+    """
+    request = urllib.request.Request(
+        url.rstrip('/') + '/os-services',
+        headers={'X-Auth-Token': token or '', 'Accept': 'application/json',
+                 'OpenStack-API-Version': 'compute %s' % _SEED_MICROVERSION})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = json.loads(response.read().decode('utf-8'))
+    except urllib.error.HTTPError as error:
+        raise SeedError('GET %s/os-services answered %s %s'
+                        % (url.rstrip('/'), error.code, error.reason))
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise SeedError('cannot read %s/os-services: %s'
+                        % (url.rstrip('/'), getattr(error, 'reason', error)))
+    services = body.get('services') if isinstance(body, dict) else None
+    if not isinstance(services, list):
+        raise SeedError('%s/os-services did not list services'
+                        % url.rstrip('/'))
+    return [service for service in services if isinstance(service, dict)]
+
+
 def listen(args):
     """Run ``listen``; return the exit code."""
+    if args.seed_from_api and not args.services:
+        print('ERROR: --seed-from-api needs --services', file=sys.stderr)
+        return USAGE_ERROR
+    if args.seed_from_api and urllib.parse.urlsplit(
+            args.seed_from_api).scheme not in ('http', 'https'):
+        print('ERROR: --seed-from-api takes the http(s) URL of the compute '
+              'endpoint, such as http://controller:8774/v2.1',
+              file=sys.stderr)
+        return USAGE_ERROR
     url = bus_listener.transport_url(CONF, args.transport_url)
     drivers = set(CONF.oslo_messaging_notifications.driver)
     if not args.transport_url and not drivers & _BUS_DRIVERS:
@@ -347,6 +436,18 @@ def listen(args):
               file=sys.stderr)
         return FAILURE
     listener, transport = started
+    if args.seed_from_api:
+        # NOTE: read once the listener listens, so that no change falls
+        # between the listing and the first notification.
+        try:
+            services = read_services(args.seed_from_api,
+                                     args.token or os.environ.get('OS_TOKEN'))
+        except SeedError as error:
+            run.done.set()
+            bus_listener.stop_listener(listener, transport)
+            print('ERROR: %s' % error, file=sys.stderr)
+            return FAILURE
+        run.printer.seed(services)
     print('Listening on %s, exchange %s, topics %s, queue %s' % (
         redaction.redacted_url(CONF, url), CONF.control_exchange,
         ', '.join(CONF.notifications.versioned_notifications_topics),

@@ -44,6 +44,15 @@ rules, each one safe whatever order messages arrive in:
   nova deleted the old service and the table missed that delete. When it is
   older, it is stale.
 
+* **Seed**: a consumer that starts late may first ``seed`` the table with
+  the services ``GET /os-services`` lists (microversion 2.53 or later). A
+  listed service is its state as of its ``updated_at``: it is added unless
+  its uuid is tombstoned, and replaces what events said only when its
+  ``updated_at`` is later than the envelope timestamp of the last event
+  applied; an event applies over a listed service unless its timestamp is
+  earlier than that ``updated_at``. So the seed and the notifications may
+  arrive in any order.
+
 Seen message ids and tombstones are remembered up to ``memory`` entries
 each (the oldest are forgotten first). Applying an event costs the same
 whatever the number of services: live services are indexed by uuid and by
@@ -62,6 +71,13 @@ import prettytable
 _TIMESTAMP_FORMATS = ('%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S')
 
 SERVICE_EVENTS = ('service.create', 'service.update', 'service.delete')
+
+# NOTE: how the API writes updated_at (oslo.serialization's format).
+_API_TIME_FORMAT = '%Y-%m-%dT%H:%M:%S.%f'
+
+#: the ``last_event`` of a service known from the API's listing.
+SEEDED = 'seeded'
+
 
 # What ServiceTable.apply did with a notification.
 ADDED = 'added'
@@ -258,6 +274,48 @@ class ServiceTable(object):
         self._update(state, event)
         self._add(state)
         return outcome, state
+
+    def state_of(self, uuid):
+        """The live service with this uuid, or None."""
+        return self._services.get(uuid)
+
+    def seed(self, service):
+        """Apply one service as ``GET /os-services`` lists it (2.53+).
+
+        Returns ADDED, UPDATED, STALE (the table knows something newer),
+        AFTER_DELETE (its uuid was deleted) or IGNORED (not a listed
+        service with a uuid, host and binary).
+        """
+        uuid, host, binary = (service.get('id'), service.get('host'),
+                              service.get('binary'))
+        if not (isinstance(uuid, str) and host and binary):
+            return IGNORED
+        if uuid in self._tombstones:
+            return AFTER_DELETE
+        try:
+            updated = datetime.datetime.strptime(service.get('updated_at'),
+                                                 _API_TIME_FORMAT)
+        except (TypeError, ValueError):
+            updated = None
+        state = self._services.get(uuid) or self._live_on(host, binary)
+        if state is not None:
+            if state.last_time is not None and (
+                    updated is None or updated <= state.last_time):
+                return STALE
+            self._remove(state)
+            outcome = UPDATED
+        else:
+            state = ServiceState(uuid, host, binary)
+            outcome = ADDED
+        state.uuid, state.host, state.binary = uuid, host, binary
+        state.disabled = service.get('status') == 'disabled'
+        state.disabled_reason = service.get('disabled_reason')
+        state.forced_down = bool(service.get('forced_down'))
+        state.last_event = SEEDED
+        state.last_timestamp = service.get('updated_at')
+        state.last_time = updated
+        self._add(state)
+        return outcome
 
     def _add(self, state):
         self._services[state.key] = state

@@ -258,6 +258,46 @@ class TestListen(base.BusTestCase):
         self.assertIn('disabled_reason=x', updated)
         self.assertNotIn('\033[', created + updated)
 
+    def test_services_seeded_from_the_api(self):
+        self.compute.start()
+        service = self.compute.service_ref
+        self.admin_api.put_service(service.uuid, {'status': 'disabled',
+                                                  'disabled_reason': 'x'})
+        self.listener.wait_for(2)
+        # NOTE: the token comes from the environment, as OS_TOKEN would.
+        self.useFixture(fixtures.EnvironmentVariable('OS_TOKEN',
+                                                     'admin:admin'))
+        command = self.listen('--services', '--seed-from-api',
+                              self.api_fixture.api_url, '--max-messages', '1')
+        self.admin_api.put_service(service.uuid, {'status': 'enabled'})
+        seeded, updated = [json.loads(line) for line in command.finish()]
+        self.assertEqual(
+            ('seed', 'added', service.uuid, 'disabled', 'x'),
+            (seeded['event_type'], seeded['outcome'],
+             seeded['service']['uuid'], seeded['service']['status'],
+             seeded['service']['disabled_reason']))
+        self.assertEqual(('service.update', 'updated', 'enabled'),
+                         (updated['event_type'], updated['outcome'],
+                          updated['service']['status']))
+        self.assertNotIn('admin:admin', command.stderr)
+
+    def test_seed_needs_a_readable_api(self):
+        config = self.useFixture(fixtures.TempDir()).join('nova.conf')
+        with open(config, 'w') as f:
+            f.write('[oslo_messaging_rabbit]\namqp_durable_queues = true\n')
+        process = subprocess.run(
+            common.console_script('nova-notifications') + [
+                '--config-file', config, 'listen', '--transport-url',
+                self.broker.transport_url, '--services', '--seed-from-api',
+                'http://127.0.0.1:1/v2.1', '--token', 'hidden-token',
+                '--timeout', '20'],
+            capture_output=True, text=True, timeout=_RUN_TIMEOUT)
+        self.assertEqual(1, process.returncode, process.stderr)
+        self.assertIn('ERROR: cannot read http://127.0.0.1:1/v2.1/'
+                      'os-services', process.stderr)
+        self.assertNotIn('hidden-token', process.stderr)
+        self.assertNotIn('Traceback', process.stderr)
+
     def test_unreachable_bus_times_out(self):
         started = time.monotonic()
         process = subprocess.run(

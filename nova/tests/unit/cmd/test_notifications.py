@@ -46,8 +46,8 @@ def envelope(event_type='service.update', message_id='m1', disabled=True):
 
 def options(**kwargs):
     values = dict(transport_url=None, format=None, event_type=[],
-                  publisher=[], services=False, max_messages=None,
-                  timeout=None, pool=None)
+                  publisher=[], services=False, seed_from_api=None,
+                  token=None, max_messages=None, timeout=None, pool=None)
     values.update(kwargs)
     return types.SimpleNamespace(**values)
 
@@ -169,6 +169,70 @@ class TestPrinter(testtools.TestCase):
         now[0] += printer.REDRAW_INTERVAL
         printer.handle(envelope(message_id='m50'))
         self.assertEqual(3, out.getvalue().count(cmd._CLEAR_SCREEN))
+
+
+class TestSeed(testtools.TestCase):
+
+    def _listed(self, **values):
+        service = {'id': UUID, 'host': 'host1', 'binary': 'nova-compute',
+                   'status': 'enabled', 'state': 'up', 'zone': 'nova',
+                   'disabled_reason': None, 'forced_down': False,
+                   'updated_at': '2026-01-01T00:00:00.500000'}
+        service.update(values)
+        return service
+
+    def test_seed_then_events_piped(self):
+        out = io.StringIO()
+        printer = cmd.Printer(options(services=True), out)
+        printer.seed([self._listed(), {'id': 7, 'host': 'h'}])
+        # NOTE: envelope() is timestamped 00:00:01, after the listing.
+        printer.handle(envelope(message_id='m1', disabled=True))
+        seeded, updated = [json.loads(line)
+                           for line in out.getvalue().splitlines()]
+        self.assertEqual(('seed', 'added', 'enabled'),
+                         (seeded['event_type'], seeded['outcome'],
+                          seeded['service']['status']))
+        self.assertEqual(('updated', 'disabled'),
+                         (updated['outcome'], updated['service']['status']))
+
+    def test_a_listing_older_than_the_events_is_stale(self):
+        out = io.StringIO()
+        printer = cmd.Printer(options(services=True, format='table'), out)
+        printer.handle(envelope(message_id='m1', disabled=True))
+        printer.seed([self._listed()])
+        printer.seed([self._listed(updated_at='2026-01-01T00:00:02.000000',
+                                   status='enabled')])
+        lines = out.getvalue().splitlines()
+        self.assertIn('seed: stale uuid=%s' % UUID, lines[1])
+        self.assertIn('seed: updated uuid=%s' % UUID, lines[2])
+        self.assertEqual('enabled', printer.table.state_of(UUID).status)
+
+    def test_a_deleted_service_is_not_brought_back(self):
+        printer = cmd.Printer(options(services=True), io.StringIO())
+        printer.handle(envelope(event_type='service.delete'))
+        printer.seed([self._listed()])
+        self.assertIsNone(printer.table.state_of(UUID))
+
+    def test_events_older_than_the_listing_are_stale(self):
+        printer = cmd.Printer(options(services=True), io.StringIO())
+        printer.seed([self._listed(updated_at='2026-01-01T00:00:05.000000')])
+        self.assertEqual(
+            'stale', printer.table.apply(envelope(message_id='m9')))
+
+    def test_needs_services_and_an_http_url(self):
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', io.StringIO()))
+        self.assertEqual(2, cmd.listen(options(
+            seed_from_api='http://127.0.0.1:1/v2.1')))
+        self.assertEqual(2, cmd.listen(options(
+            services=True, seed_from_api='ftp://127.0.0.1/v2.1')))
+
+    def test_read_services_names_the_failure_not_the_token(self):
+        error = self.assertRaises(
+            cmd.SeedError, cmd.read_services, 'http://127.0.0.1:1/v2.1',
+            'secret-token', timeout=5)
+        self.assertIn('cannot read http://127.0.0.1:1/v2.1/os-services',
+                      str(error))
+        self.assertNotIn('secret-token', str(error))
 
 
 class TestRun(testtools.TestCase):
