@@ -49,25 +49,18 @@ class Service(object):
     @classmethod
     def create(cls, binary, topic=None, host=None, report_interval=None):
         """Build a service for ``binary`` on this host (``[DEFAULT] host``)."""
-        topic = topic or binary.rpartition('nova-')[2]
+        topic = topic or service_obj.default_topic(binary)
         return cls(host or CONF.host, binary, topic,
                    report_interval=report_interval)
 
     def start(self):
         """Register the service record and start heartbeating."""
         objects.register_all()
-        self.service_ref = objects.Service.get_by_host_and_binary(
-            self.context, self.host, self.binary)
-        if self.service_ref is None:
-            self.service_ref = objects.Service(
-                self.context, host=self.host, binary=self.binary,
-                topic=self.topic, report_count=0)
-            self.service_ref.create()
+        self.service_ref, created = objects.Service.register(
+            self.context, self.host, self.binary, self.topic)
+        if created:
             LOG.info('Created service record %s for %s on %s',
                      self.service_ref.uuid, self.binary, self.host)
-        elif self.service_ref.version != service_obj.SERVICE_VERSION:
-            self.service_ref.version = service_obj.SERVICE_VERSION
-            self.service_ref.save()
         self._stopping.clear()
         self._heartbeat = threading.Thread(
             target=self._heartbeat_loop, name='%s-heartbeat' % self.binary,

@@ -65,6 +65,7 @@ from nova import exception
 from nova.notifications import relay as relay_mod
 from nova import objects
 from nova.objects import fields
+from nova.objects import service as service_obj
 from nova import rpc
 
 CONF = nova.conf.CONF
@@ -264,7 +265,7 @@ class ServiceCommands(object):
             self.context, host=host, binary=binary, report_count=0,
             # NOTE: the same default as nova.service.Service.create, so that
             # the service, once started, recognizes its record.
-            topic=topic or binary.rpartition('nova-')[2])
+            topic=topic or service_obj.default_topic(binary))
         service.create()
         print('Created service %s.' % _describe(service))
         return SUCCESS

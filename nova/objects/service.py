@@ -27,6 +27,12 @@ from nova import rpc
 # Version 1: Service records with uuid and lifecycle notifications
 SERVICE_VERSION = 1
 
+
+def default_topic(binary):
+    """The topic of a service that names none: ``nova-compute`` -> compute."""
+    return binary.rpartition('nova-')[2]
+
+
 # NOTE: only these changes are news for consumers; heartbeats
 # (report_count, last_seen_up) and version updates are not.
 _STATUS_FIELDS = frozenset(['disabled', 'disabled_reason', 'forced_down'])
@@ -102,6 +108,30 @@ class Service(base.NovaPersistentObject, base.NovaObject,
         except exception.HostBinaryNotFound:
             return None
         return cls._from_db_object(context, cls(), db_service)
+
+    @classmethod
+    def register(cls, context, host, binary, topic):
+        """Return the live record of ``binary`` on ``host``, and if it is new.
+
+        The first start creates it (emitting ``service.create``); a restart
+        brings its code version up to date without notifying anybody. When
+        another process created it meanwhile, that record is returned.
+        """
+        service = cls.get_by_host_and_binary(context, host, binary)
+        if service is None:
+            service = cls(context, host=host, binary=binary, topic=topic,
+                          report_count=0)
+            try:
+                service.create()
+                return service, True
+            except exception.ServiceExists:
+                service = cls.get_by_host_and_binary(context, host, binary)
+                if service is None:
+                    raise
+        if service.version != SERVICE_VERSION:
+            service.version = SERVICE_VERSION
+            service.save()
+        return service, False
 
     def _stored_changes(self, action):
         updates = self.obj_get_changes()

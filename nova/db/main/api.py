@@ -201,18 +201,19 @@ def service_create(context, values):
 @_reader
 def service_get(context, service_id):
     """Return the live service with this id or raise ServiceNotFound."""
-    result = _service_query(context).filter_by(id=service_id).first()
-    if result is None:
-        raise exception.ServiceNotFound(service_id=service_id)
-    return result
+    return _live_service(context, service_id, id=service_id)
 
 
 @_reader
 def service_get_by_uuid(context, service_uuid):
     """Return the live service with this uuid or raise ServiceNotFound."""
-    result = _service_query(context).filter_by(uuid=service_uuid).first()
+    return _live_service(context, service_uuid, uuid=service_uuid)
+
+
+def _live_service(context, name, **filters):
+    result = _service_query(context).filter_by(**filters).first()
     if result is None:
-        raise exception.ServiceNotFound(service_id=service_uuid)
+        raise exception.ServiceNotFound(service_id=name)
     return result
 
 

@@ -47,7 +47,6 @@ from nova import context as nova_context
 from nova.db import migration
 from nova import exception
 from nova import objects
-from nova.objects import service as service_obj
 from nova import policy
 
 LOG = logging.getLogger(__name__)
@@ -117,20 +116,10 @@ def register_api_service(host):
     The first start emits ``service.create`` (publisher ``nova-api``); a
     restart brings the record's code version up to date.
     """
-    ctxt = nova_context.get_admin_context()
-    service = objects.Service.get_by_host_and_binary(ctxt, host, API_BINARY)
-    if service is None:
-        service = objects.Service(ctxt, host=host, binary=API_BINARY,
-                                  topic=None, report_count=0)
-        try:
-            service.create()
-        except exception.ServiceExists:
-            # NOTE: a sibling worker registered it first.
-            LOG.debug('Service record of %s on %s already exists',
-                      API_BINARY, host)
-    elif service.version != service_obj.SERVICE_VERSION:
-        service.version = service_obj.SERVICE_VERSION
-        service.save()
+    objects.register_all()
+    # NOTE: sibling workers may race to create it; one wins, all get it.
+    objects.Service.register(nova_context.get_admin_context(), host,
+                             API_BINARY, None)
 
 
 def init_application(argv=None, default_config_files=None):

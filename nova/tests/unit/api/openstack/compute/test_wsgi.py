@@ -89,18 +89,23 @@ class TestRegisterAPIService(test.TestCase):
 
     def test_sibling_worker_registering_first_is_fine(self):
         original = objects.Service.get_by_host_and_binary
+        lookups = []
 
         def sibling_wins(cls, context, host, binary):
-            # NOTE: the sibling creates the record between our lookup and
-            # our create.
+            # NOTE: the sibling creates the record between our first lookup
+            # and our create.
             result = original(context, host, binary)
-            objects.Service(context, host=host, binary=binary, topic=None,
-                            report_count=0).create()
+            if not lookups:
+                objects.Service(context, host=host, binary=binary,
+                                topic=None, report_count=0).create()
+            lookups.append(result)
             return result
         self.useFixture(fixtures.MonkeyPatch(
             'nova.objects.Service.get_by_host_and_binary', sibling_wins))
         compute_wsgi.register_api_service('host1')
         self.assertEqual(1, len(objects.ServiceList.get_all(self.context)))
+        self.assertEqual(2, len(lookups))
+        self.assertIsNotNone(lookups[1])
 
 
 class TestLazyApplication(test.TestCase):
