@@ -21,7 +21,7 @@ import os
 import re
 
 from nova.notifications.objects import base as notification_base
-from nova.notifications.objects import schema
+from nova.notifications.objects import json_schema
 from nova.objects import base as nova_base
 from nova.tests import json_ref
 
@@ -38,7 +38,7 @@ class CatalogError(Exception):
 
 def registered_classes():
     """Return every registered notification and payload class."""
-    schema.load_notification_modules()
+    json_schema.load_notification_modules()
     return list(nova_base.NovaObjectRegistry.notification_classes)
 
 

@@ -35,7 +35,7 @@ from docutils.statemachine import StringList
 from sphinx.util import logging
 from sphinx.util.nodes import nested_parse_with_titles
 
-from nova.notifications.objects import schema
+from nova.notifications.objects import json_schema
 
 import notification_catalog
 
@@ -180,7 +180,7 @@ class NotificationPayloadSchemasDirective(Directive):
     has_content = False
 
     def run(self):
-        stale = schema.stale_files(SCHEMAS_DIR)
+        stale = json_schema.stale_files(SCHEMAS_DIR)
         if stale:
             return _fail(self, 'Committed notification schemas are stale: '
                                '%s. Regenerate them with: tox -e schemas'
@@ -190,7 +190,7 @@ class NotificationPayloadSchemasDirective(Directive):
         # to them are relative to this page.
         to_root = '../' * env.docname.count('/')
         lines = []
-        for payload_cls in schema.payload_classes():
+        for payload_cls in json_schema.payload_classes():
             name = payload_cls.obj_name()
             lines += [name, '-' * len(name), '', 'Version history:', '']
             lines += ['* %s: %s' % change
@@ -198,16 +198,17 @@ class NotificationPayloadSchemasDirective(Directive):
                           payload_cls)]
             lines.append('')
             _note_code_dependencies(self, payload_cls)
-            for version in reversed(schema.published_versions(payload_cls)):
+            versions = json_schema.published_versions(payload_cls)
+            for version in reversed(versions):
                 lines += self._version_lines(payload_cls, version, to_root)
                 env.note_dependency(os.path.join(
-                    SCHEMAS_DIR, schema.schema_file_name(name, version)))
+                    SCHEMAS_DIR, json_schema.schema_file_name(name, version)))
         return _parse(self, lines)
 
     @staticmethod
     def _version_lines(payload_cls, version, to_root):
         name = payload_cls.obj_name()
-        file_name = schema.schema_file_name(name, version)
+        file_name = json_schema.schema_file_name(name, version)
         title = '%s %s' % (name, version)
         lines = ['.. _%s:' % schema_label(name, version), '', title,
                  '~' * len(title), '',
@@ -217,7 +218,8 @@ class NotificationPayloadSchemasDirective(Directive):
                  '.. list-table::', '   :header-rows: 1', '',
                  '   * - Field', '     - JSON type', '     - Nullable',
                  '     - Constraints']
-        for row in _field_rows(schema.payload_schema(payload_cls, version)):
+        for row in _field_rows(
+                json_schema.payload_schema(payload_cls, version)):
             lines += ['   * - ``%s``' % row[0]]
             lines += ['     - %s' % cell for cell in row[1:]]
         with open(os.path.join(SCHEMAS_DIR, file_name)) as f:

@@ -24,7 +24,7 @@ import os
 import sys
 
 from nova.cmd import common
-from nova.notifications.objects import schema
+from nova.notifications.objects import json_schema
 
 REGENERATE_COMMAND = 'nova-notification-schemas --output-dir %s'
 
@@ -51,7 +51,7 @@ def main(argv=None):
                             'of the schema files (doc/notification_schemas '
                             'in the source tree)', common.USAGE_ERROR)
     if args.check:
-        stale = schema.stale_files(args.output_dir)
+        stale = json_schema.stale_files(args.output_dir)
         if stale:
             print('Stale notification schemas in %s: %s\nRegenerate them '
                   'with: %s' % (args.output_dir, ', '.join(stale),
@@ -60,7 +60,7 @@ def main(argv=None):
             return 1
         print('Notification schemas in %s are up to date.' % args.output_dir)
         return 0
-    changed = schema.write_all(args.output_dir)
+    changed = json_schema.write_all(args.output_dir)
     for file_name in changed:
         print(os.path.join(args.output_dir, file_name))
     if not changed:

@@ -75,6 +75,7 @@ import urllib.request
 
 from oslo_config import cfg
 from oslo_log import log as logging
+import prettytable
 
 from nova.cmd import common
 import nova.conf
@@ -166,6 +167,69 @@ command_opt = cfg.SubCommandOpt('command', title='Commands',
                                 handler=add_command_parsers)
 
 
+# The readable forms of what arrives and of the table.
+
+def json_line(envelope):
+    """One notification as one line of JSON, keys in the envelope order."""
+    return json.dumps(envelope)
+
+
+EVENT_COLUMNS = (('timestamp', 26), ('event_type', 16), ('publisher_id', 24),
+                 ('uuid', 36), ('host', 12), ('binary', 14), ('status', 8),
+                 ('forced_down', 11))
+
+
+def _event_values(envelope):
+    payload = envelope.get('payload')
+    data = payload.get('nova_object.data') if isinstance(payload,
+                                                         dict) else None
+    data = data if isinstance(data, dict) else {}
+    status = None
+    if 'disabled' in data:
+        status = 'disabled' if data['disabled'] else 'enabled'
+    return {'timestamp': envelope.get('timestamp'),
+            'event_type': envelope.get('event_type'),
+            'publisher_id': envelope.get('publisher_id'),
+            'uuid': data.get('uuid'), 'host': data.get('host'),
+            'binary': data.get('binary'), 'status': status,
+            'forced_down': data.get('forced_down')}
+
+
+def _cell(value):
+    return '-' if value is None else str(value)
+
+
+def event_table_header():
+    """The header line of the readable event table."""
+    return '  '.join(name.ljust(width) for name, width in EVENT_COLUMNS)
+
+
+def event_table_row(envelope):
+    """One notification as one line of the readable event table."""
+    values = _event_values(envelope)
+    return '  '.join(_cell(values[name]).ljust(width)
+                     for name, width in EVENT_COLUMNS).rstrip()
+
+
+def service_line(state):
+    """One service as a short readable line: key=value of its columns."""
+    values = state.as_dict()
+    return ' '.join('%s=%s' % (column, _cell(values[column]))
+                    for column in consumer.SERVICE_COLUMNS
+                    if column not in ('last_event', 'last_timestamp'))
+
+
+def services_table(table):
+    """The live services of ``table`` as a readable table."""
+    pretty = prettytable.PrettyTable(consumer.SERVICE_COLUMNS)
+    pretty.align = 'l'
+    for state in table.services():
+        values = state.as_dict()
+        pretty.add_row([_cell(values[column])
+                        for column in consumer.SERVICE_COLUMNS])
+    return pretty.get_string()
+
+
 class Printer(object):
     """Write what the options ask for, for each notification, to ``out``.
 
@@ -218,12 +282,12 @@ class Printer(object):
 
     def _write_event(self, envelope):
         if self.format == 'json':
-            self.out.write(consumer.json_line(envelope) + '\n')
+            self.out.write(json_line(envelope) + '\n')
             return
         if not self._header_written:
-            self.out.write(consumer.event_table_header() + '\n')
+            self.out.write(event_table_header() + '\n')
             self._header_written = True
-        self.out.write(consumer.event_table_row(envelope) + '\n')
+        self.out.write(event_table_row(envelope) + '\n')
 
     def _apply(self, envelope):
         outcome, state = self.table.apply_event(envelope)
@@ -247,7 +311,7 @@ class Printer(object):
             }) + '\n')
             return
         if state is not None:
-            line += ' ' + consumer.service_line(state)
+            line += ' ' + service_line(state)
         self.out.write(line + '\n')
 
     def seed(self, services):
@@ -304,10 +368,10 @@ class Printer(object):
         self._due = None
         self._drawn_at = self._clock()
         self.out.write(_CLEAR_SCREEN + self._last_line + '\n' +
-                       consumer.services_table(self.table) + '\n')
+                       services_table(self.table) + '\n')
 
 
-class Run(object):
+class Receiver(object):
     """Count what was printed and say when to stop."""
 
     def __init__(self, printer, max_messages):
@@ -420,7 +484,7 @@ def listen(args):
         return USAGE_ERROR
     deadline = (time.monotonic() + args.timeout
                 if args.timeout is not None else None)
-    run = Run(Printer(args, sys.stdout), args.max_messages)
+    run = Receiver(Printer(args, sys.stdout), args.max_messages)
     try:
         started = _start(url, args.pool, run.receive, deadline)
     except Exception as error:

@@ -62,9 +62,6 @@ host and binary.
 import collections
 import datetime
 import fnmatch
-import json
-
-import prettytable
 
 # NOTE: what oslo.messaging writes, str(datetime.utcnow()): the fraction is
 # left out when it is zero.
@@ -182,7 +179,7 @@ class _Event(object):
         return False
 
 
-class _Memory(object):
+class _RecentKeys(object):
     """A mapping that forgets its oldest entries beyond ``size``."""
 
     def __init__(self, size):
@@ -210,9 +207,9 @@ class ServiceTable(object):
         # NOTE: live services are unique by host and binary, as in nova's
         # database; this index keeps finding one O(1).
         self._by_host_binary = {}
-        self._seen = _Memory(memory)
+        self._seen = _RecentKeys(memory)
         # uuid -> True; (host, binary) -> timestamp of the delete (or None)
-        self._tombstones = _Memory(memory)
+        self._tombstones = _RecentKeys(memory)
 
     def __len__(self):
         return len(self._services)
@@ -386,63 +383,3 @@ def matches(envelope, event_types=(), publishers=()):
             fnmatch.fnmatchcase(value or '', pattern) for pattern in patterns)
     return (any_match(envelope.get('event_type'), event_types) and
             any_match(envelope.get('publisher_id'), publishers))
-
-
-def json_line(envelope):
-    """One notification as one line of JSON, keys in the envelope order."""
-    return json.dumps(envelope)
-
-
-EVENT_COLUMNS = (('timestamp', 26), ('event_type', 16), ('publisher_id', 24),
-                 ('uuid', 36), ('host', 12), ('binary', 14), ('status', 8),
-                 ('forced_down', 11))
-
-
-def _event_values(envelope):
-    payload = envelope.get('payload')
-    data = payload.get('nova_object.data') if isinstance(payload,
-                                                         dict) else None
-    data = data if isinstance(data, dict) else {}
-    status = None
-    if 'disabled' in data:
-        status = 'disabled' if data['disabled'] else 'enabled'
-    return {'timestamp': envelope.get('timestamp'),
-            'event_type': envelope.get('event_type'),
-            'publisher_id': envelope.get('publisher_id'),
-            'uuid': data.get('uuid'), 'host': data.get('host'),
-            'binary': data.get('binary'), 'status': status,
-            'forced_down': data.get('forced_down')}
-
-
-def _cell(value):
-    return '-' if value is None else str(value)
-
-
-def event_table_header():
-    """The header line of the readable event table."""
-    return '  '.join(name.ljust(width) for name, width in EVENT_COLUMNS)
-
-
-def event_table_row(envelope):
-    """One notification as one line of the readable event table."""
-    values = _event_values(envelope)
-    return '  '.join(_cell(values[name]).ljust(width)
-                     for name, width in EVENT_COLUMNS).rstrip()
-
-
-def service_line(state):
-    """One service as a short readable line: key=value of its columns."""
-    values = state.as_dict()
-    return ' '.join('%s=%s' % (column, _cell(values[column]))
-                    for column in SERVICE_COLUMNS
-                    if column not in ('last_event', 'last_timestamp'))
-
-
-def services_table(table):
-    """The live services of ``table`` as a readable table."""
-    pretty = prettytable.PrettyTable(SERVICE_COLUMNS)
-    pretty.align = 'l'
-    for state in table.services():
-        values = state.as_dict()
-        pretty.add_row([_cell(values[column]) for column in SERVICE_COLUMNS])
-    return pretty.get_string()

@@ -21,7 +21,7 @@ import functools
 
 import jsonschema
 
-from nova.notifications.objects import schema
+from nova.notifications.objects import json_schema
 
 
 class PayloadSchemaError(AssertionError):
@@ -33,7 +33,7 @@ def _validators():
     return {file_name: jsonschema.Draft202012Validator(
         payload_schema,
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-        for file_name, payload_schema in schema.all_schemas().items()}
+        for file_name, payload_schema in json_schema.all_schemas().items()}
 
 
 def validator(payload_name, version):
@@ -41,7 +41,7 @@ def validator(payload_name, version):
 
     :raises PayloadSchemaError: if no schema is published for it.
     """
-    file_name = schema.schema_file_name(payload_name, version)
+    file_name = json_schema.schema_file_name(payload_name, version)
     try:
         return _validators()[file_name]
     except KeyError:

@@ -25,7 +25,7 @@ import testtools
 
 from nova.cmd import notification_schemas as schemas_cmd
 from nova.notifications.objects import base as notification
-from nova.notifications.objects import schema
+from nova.notifications.objects import json_schema
 from nova.notifications.objects import service as service_notification
 from nova.objects import base as nova_base
 from nova.objects import fields
@@ -104,7 +104,7 @@ def _service_payload_primitive(target_version=None):
 class TestPublishedSchemas(testtools.TestCase):
 
     def test_committed_schemas_are_fresh(self):
-        stale = schema.stale_files(SCHEMAS_DIR)
+        stale = json_schema.stale_files(SCHEMAS_DIR)
         self.assertEqual(
             [], stale,
             'These committed schemas differ from the code: %s. Regenerate '
@@ -119,7 +119,7 @@ class TestPublishedSchemas(testtools.TestCase):
                    if f.startswith('ServiceStatusPayload-')))
 
     def test_only_payloads_get_schemas(self):
-        names = [cls.obj_name() for cls in schema.payload_classes()]
+        names = [cls.obj_name() for cls in json_schema.payload_classes()]
         self.assertIn('ServiceStatusPayload', names)
         self.assertNotIn('ServiceStatusNotification', names)
         self.assertNotIn('EventType', names)
@@ -148,7 +148,7 @@ class TestPublishedSchemas(testtools.TestCase):
         self.assertIn("'uuid' is a required property", str(error))
 
     def test_1_0_schema_has_no_uuid(self):
-        data = schema.payload_schema(
+        data = json_schema.payload_schema(
             service_notification.ServiceStatusPayload, '1.0')[
                 'properties']['nova_object.data']
         self.assertNotIn('uuid', data['properties'])
@@ -226,8 +226,8 @@ class TestValidation(testtools.TestCase):
 class TestSchemaGeneration(testtools.TestCase):
 
     def _data(self, version=None):
-        return schema.payload_schema(EveryTypePayload, version,
-                                     lookup=_lookup)
+        return json_schema.payload_schema(EveryTypePayload, version,
+                                          lookup=_lookup)
 
     def _properties(self, version=None):
         return self._data(version)['properties']['nova_object.data'][
@@ -244,7 +244,8 @@ class TestSchemaGeneration(testtools.TestCase):
              'nova_object.version': {'const': '1.1'}},
             {k: v for k, v in generated['properties'].items()
              if k != 'nova_object.data'})
-        self.assertEqual(list(schema.ENVELOPE_KEYS), generated['required'])
+        self.assertEqual(list(json_schema.ENVELOPE_KEYS),
+                         generated['required'])
         self.assertIs(False, generated['additionalProperties'])
         data = generated['properties']['nova_object.data']
         self.assertEqual(list(EveryTypePayload.fields), data['required'])
@@ -264,7 +265,8 @@ class TestSchemaGeneration(testtools.TestCase):
         self.assertEqual({'type': 'string', 'format': 'uuid'},
                          props['uuid'])
         self.assertEqual({'type': ['string', 'null'], 'format': 'date-time',
-                          'pattern': schema.DATETIME_PATTERN}, props['at'])
+                          'pattern': json_schema.DATETIME_PATTERN},
+                         props['at'])
         self.assertEqual({'type': 'integer'}, props['count'])
         self.assertEqual({'type': 'integer', 'minimum': 0}, props['size'])
         self.assertEqual({'type': 'number'}, props['ratio'])
@@ -314,10 +316,10 @@ class TestSchemaGeneration(testtools.TestCase):
         self.assertNotIn('extra', self._properties('1.0'))
         self.assertIn('extra', self._properties('1.1'))
         self.assertEqual(['1.0', '1.1'],
-                         schema.published_versions(EveryTypePayload))
+                         json_schema.published_versions(EveryTypePayload))
 
     def test_unpublished_version(self):
-        error = self.assertRaises(ValueError, schema.payload_schema,
+        error = self.assertRaises(ValueError, json_schema.payload_schema,
                                   EveryTypePayload, '1.2', _lookup)
         self.assertIn('published versions: 1.0, 1.1', str(error))
 
@@ -326,8 +328,8 @@ class TestSchemaGeneration(testtools.TestCase):
             VERSION = '1.0'
             fields = {'password': ovo_fields.SensitiveStringField()}
 
-        error = self.assertRaises(schema.UnsupportedFieldError,
-                                  schema.payload_schema, SecretPayload)
+        error = self.assertRaises(json_schema.UnsupportedFieldError,
+                                  json_schema.payload_schema, SecretPayload)
         self.assertIn('SecretPayload.password is a SensitiveString',
                       str(error))
 
@@ -336,15 +338,15 @@ class TestSchemaGeneration(testtools.TestCase):
             VERSION = '1.0'
             fields = {'address': ovo_fields.IPAddressField()}
 
-        error = self.assertRaises(schema.UnsupportedFieldError,
-                                  schema.payload_schema, AddressPayload)
+        error = self.assertRaises(json_schema.UnsupportedFieldError,
+                                  json_schema.payload_schema, AddressPayload)
         self.assertIn('AddressPayload.address has the field class '
                       'IPAddressField',
                       str(error))
 
     def test_unknown_nested_object_is_named(self):
-        error = self.assertRaises(schema.UnsupportedFieldError,
-                                  schema.payload_schema, EveryTypePayload,
+        error = self.assertRaises(json_schema.UnsupportedFieldError,
+                                  json_schema.payload_schema, EveryTypePayload,
                                   None, lambda name: None)
         self.assertIn('EveryTypePayload.child refers to ChildPayload',
                       str(error))
@@ -355,27 +357,28 @@ class TestSchemaFiles(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.dir = self.useFixture(fixtures.TempDir()).path
-        self.all = schema.all_schemas()
+        self.all = json_schema.all_schemas()
 
     def test_stale_files(self):
-        self.assertEqual(sorted(self.all), schema.stale_files(self.dir))
-        schema.write_all(self.dir)
-        self.assertEqual([], schema.stale_files(self.dir))
+        self.assertEqual(sorted(self.all), json_schema.stale_files(self.dir))
+        json_schema.write_all(self.dir)
+        self.assertEqual([], json_schema.stale_files(self.dir))
         changed = sorted(self.all)[0]
         with open(os.path.join(self.dir, changed), 'a') as f:
             f.write(' ')
         with open(os.path.join(self.dir, 'OldPayload-1.0.json'), 'w') as f:
             f.write('{}')
         self.assertEqual(sorted([changed, 'OldPayload-1.0.json']),
-                         schema.stale_files(self.dir))
+                         json_schema.stale_files(self.dir))
 
     def test_write_all_rewrites_and_removes(self):
         shutil.copytree(SCHEMAS_DIR, self.dir, dirs_exist_ok=True)
         with open(os.path.join(self.dir, 'OldPayload-1.0.json'), 'w') as f:
             f.write('{}')
-        self.assertEqual(['OldPayload-1.0.json'], schema.write_all(self.dir))
+        self.assertEqual(['OldPayload-1.0.json'],
+                         json_schema.write_all(self.dir))
         self.assertEqual(sorted(self.all), sorted(os.listdir(self.dir)))
-        self.assertEqual([], schema.write_all(self.dir))
+        self.assertEqual([], json_schema.write_all(self.dir))
 
     def _main(self, *argv):
         out, err = io.StringIO(), io.StringIO()

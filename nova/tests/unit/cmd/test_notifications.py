@@ -26,9 +26,12 @@ from oslo_config import fixture as config_fixture
 import testtools
 
 from nova.cmd import notifications as cmd
+from nova.notifications import consumer
 from nova.notifications import listener
+from nova.tests.unit.notifications import test_consumer as consumer_tests
 
 UUID = 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73'
+UUID1, UUID2 = consumer_tests.UUID1, consumer_tests.UUID2
 
 
 def envelope(event_type='service.update', message_id='m1', disabled=True):
@@ -235,10 +238,45 @@ class TestSeed(testtools.TestCase):
         self.assertNotIn('secret-token', str(error))
 
 
-class TestRun(testtools.TestCase):
+class TestRendering(testtools.TestCase):
+
+    def test_json_line_keeps_the_envelope(self):
+        message = consumer_tests.notification()
+        line = cmd.json_line(message)
+        self.assertNotIn('\n', line)
+        self.assertEqual(message, json.loads(line))
+        self.assertEqual(list(message), list(json.loads(line)))
+
+    def test_event_table_row(self):
+        row = cmd.event_table_row(consumer_tests.notification(disabled=True))
+        self.assertEqual(
+            ['2026-01-01', '00:00:01.000000', 'service.update',
+             'nova-compute:host1', UUID1, 'host1', 'nova-compute',
+             'disabled', 'False'], row.split())
+        self.assertEqual(['timestamp', 'event_type', 'publisher_id', 'uuid',
+                          'host', 'binary', 'status', 'forced_down'],
+                         cmd.event_table_header().split())
+        self.assertEqual(['-'] * 8, cmd.event_table_row({}).split())
+
+    def test_services_table(self):
+        table = consumer.ServiceTable()
+        table.apply(consumer_tests.notification(host='host2', uuid=UUID2,
+                                                second=1))
+        table.apply(consumer_tests.notification(
+            host='host1', disabled=True, reason='maintenance', second=2))
+        text = cmd.services_table(table)
+        lines = [line for line in text.splitlines()
+                 if UUID1 in line or UUID2 in line]
+        self.assertIn(UUID1, lines[0])
+        self.assertIn('maintenance', lines[0])
+        self.assertIn(UUID2, lines[1])
+        self.assertIn('last_event', text)
+
+
+class TestReceiver(testtools.TestCase):
 
     def test_done_after_max_messages(self):
-        run = cmd.Run(cmd.Printer(options(), io.StringIO()), 2)
+        run = cmd.Receiver(cmd.Printer(options(), io.StringIO()), 2)
         run.receive(envelope(message_id='m1'))
         self.assertFalse(run.done.is_set())
         run.receive(envelope(message_id='m2'))
@@ -249,7 +287,7 @@ class TestRun(testtools.TestCase):
     def test_filtered_out_do_not_count(self):
         printer = cmd.Printer(options(publisher=['nova-api:*']),
                               io.StringIO())
-        run = cmd.Run(printer, 1)
+        run = cmd.Receiver(printer, 1)
         run.receive(envelope())
         self.assertEqual(0, run.count)
         self.assertFalse(run.done.is_set())
@@ -258,7 +296,7 @@ class TestRun(testtools.TestCase):
         class Closed(io.StringIO):
             def write(self, text):
                 raise BrokenPipeError()
-        run = cmd.Run(cmd.Printer(options(), Closed()), None)
+        run = cmd.Receiver(cmd.Printer(options(), Closed()), None)
         run.receive(envelope())
         self.assertTrue(run.done.is_set())
         self.assertIsInstance(run.error, BrokenPipeError)

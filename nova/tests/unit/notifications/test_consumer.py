@@ -14,7 +14,6 @@
 
 import datetime
 import itertools
-import json
 
 import testtools
 
@@ -334,7 +333,7 @@ class TestIgnored(ServiceTableTestCase):
                                     second=2)))
 
 
-class TestOutput(testtools.TestCase):
+class TestFiltersAndTimestamps(testtools.TestCase):
 
     def test_matches_globs(self):
         message = notification()
@@ -345,37 +344,6 @@ class TestOutput(testtools.TestCase):
         self.assertFalse(consumer.matches(message, ['service.create']))
         self.assertFalse(consumer.matches(message, publishers=['nova-api*']))
         self.assertFalse(consumer.matches({}, ['*.*']))
-
-    def test_json_line_keeps_the_envelope(self):
-        message = notification()
-        line = consumer.json_line(message)
-        self.assertNotIn('\n', line)
-        self.assertEqual(message, json.loads(line))
-        self.assertEqual(list(message), list(json.loads(line)))
-
-    def test_event_table_row(self):
-        row = consumer.event_table_row(notification(disabled=True))
-        self.assertEqual(
-            ['2026-01-01', '00:00:01.000000', 'service.update',
-             'nova-compute:host1', UUID1, 'host1', 'nova-compute',
-             'disabled', 'False'], row.split())
-        self.assertEqual(['timestamp', 'event_type', 'publisher_id', 'uuid',
-                          'host', 'binary', 'status', 'forced_down'],
-                         consumer.event_table_header().split())
-        self.assertEqual(['-'] * 8, consumer.event_table_row({}).split())
-
-    def test_services_table(self):
-        table = consumer.ServiceTable()
-        table.apply(notification(host='host2', uuid=UUID2, second=1))
-        table.apply(notification(host='host1', disabled=True,
-                                 reason='maintenance', second=2))
-        text = consumer.services_table(table)
-        lines = [line for line in text.splitlines()
-                 if UUID1 in line or UUID2 in line]
-        self.assertIn(UUID1, lines[0])
-        self.assertIn('maintenance', lines[0])
-        self.assertIn(UUID2, lines[1])
-        self.assertIn('last_event', text)
 
     def test_parse_timestamp(self):
         self.assertEqual(

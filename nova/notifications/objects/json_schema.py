@@ -166,7 +166,7 @@ def _field_schema(field, where, defs, lookup):
     raise UnsupportedFieldError(
         '%s has the field class %s, which has no JSON Schema mapping yet: '
         'add one to '
-        'nova.notifications.objects.schema'
+        'nova.notifications.objects.json_schema'
         % (where, type(field).__name__))
 
 
