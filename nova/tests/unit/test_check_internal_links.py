@@ -12,7 +12,6 @@
 
 """tools/check_internal_links.py finds every broken internal link."""
 
-import importlib.util
 import io
 import os
 from unittest import mock
@@ -20,20 +19,7 @@ from unittest import mock
 import fixtures
 import testtools
 
-_TOOL = os.path.normpath(os.path.join(
-    os.path.dirname(__file__), '..', '..', '..', 'tools',
-    'check_internal_links.py'))
-
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('check_internal_links',
-                                                  _TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_internal_links = _load_tool()
+from tools import check_internal_links
 
 
 class TestCheckInternalLinks(testtools.TestCase):
