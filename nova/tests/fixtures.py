@@ -23,12 +23,12 @@ import time
 import fixtures
 from oslo_config import fixture as config_fixture
 from oslo_db import exception as db_exc
-from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import provision
 from oslo_messaging.notify import _impl_test
 import sqlalchemy as sa
 
 import nova.conf
+from nova.db.main import api as db_api
 from nova.db.main import models
 from nova.db import migration
 from nova.notifications import outbox
@@ -52,8 +52,8 @@ def _migrated_template():
             # the process does.
             atexit.register(shutil.rmtree, template_dir, ignore_errors=True)
             path = os.path.join(template_dir, 'nova.sqlite')
-            manager = enginefacade.transaction_context()
-            manager.configure(connection='sqlite:///%s' % path)
+            manager = db_api.context_manager(
+                connection='sqlite:///%s' % path)
             engine = manager.writer.get_engine()
             migration.db_sync(engine=engine)
             engine.dispose()
@@ -196,8 +196,7 @@ class EmptyDatabaseEngine(fixtures.Fixture):
             databases = _server_databases(self.backend)
             name, url = databases.create()
             self.addCleanup(databases.drop, name)
-        manager = enginefacade.transaction_context()
-        manager.configure(connection=url)
+        manager = db_api.context_manager(connection=url)
         self.engine = manager.writer.get_engine()
         self.addCleanup(self.engine.dispose)
 
@@ -226,8 +225,7 @@ class Database(fixtures.Fixture):
             database = _migrated_server_database(self.backend)
             self.connection = database.url
             self.addCleanup(database.reset)
-        manager = enginefacade.transaction_context()
-        manager.configure(connection=self.connection)
+        manager = db_api.context_manager(connection=self.connection)
         self.useFixture(fixtures.MonkeyPatch(
             'nova.db.main.api.main_context_manager', manager))
         self.addCleanup(lambda: manager.writer.get_engine().dispose())

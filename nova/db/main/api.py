@@ -30,29 +30,32 @@ import sqlalchemy
 from nova.db.main import models
 from nova import exception
 
-main_context_manager = enginefacade.transaction_context()
-
-
 # NOTE: the execution option that marks the connection of a write
 # transaction; see _sqlite_begin_immediate.
 _WRITE_TRANSACTION = 'nova_write_transaction'
 
 
-@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, 'begin', insert=True)
-def _sqlite_begin_immediate(conn):
+def _sqlite_begin_immediate(conn, options):
     # NOTE: with SQLite's deferred BEGIN, two transactions that both read a
     # row and then write it deadlock on the lock upgrade, and SQLite fails
     # the second writer at once with "database is locked" (a heartbeat of
     # nova-compute and nova-manage, on the embedded default). A write
     # transaction takes the write lock at BEGIN instead, so writers wait for
     # each other up to the driver's busy timeout; readers are not blocked.
-    # This runs before oslo.db's own begin listener, which then sees its
-    # in_transaction marker and emits no second BEGIN.
-    if (conn.dialect.name == 'sqlite' and
-            conn.get_execution_options().get(_WRITE_TRANSACTION) and
+    # The write option is set on the connection before its transaction
+    # begins. With oslo.db's in_transaction marker set first, its begin
+    # listener emits no BEGIN of its own (SQLAlchemy's pysqlite begins
+    # nothing itself), and BEGIN IMMEDIATE runs as the transaction's first
+    # statement, its errors translated by oslo.db like any other. oslo.db
+    # offers no public way to choose the BEGIN it emits.
+    if (options.get(_WRITE_TRANSACTION) and not conn.in_transaction() and
             'in_transaction' not in conn.info):
-        conn.exec_driver_sql('BEGIN IMMEDIATE')
         conn.info['in_transaction'] = True
+        try:
+            conn.exec_driver_sql('BEGIN IMMEDIATE')
+        except Exception:
+            conn.info.pop('in_transaction', None)
+            raise
 
 
 # NOTE: SQLite has one writer at a time. Writers of one process that find
@@ -63,7 +66,6 @@ def _sqlite_begin_immediate(conn):
 _SQLITE_WRITERS = threading.RLock()
 
 
-@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, 'connect')
 def _sqlite_write_ahead_log(dbapi_connection, connection_record):
     # NOTE: in SQLite's default rollback journal a commit waits for every
     # reader and readers wait for a commit, sleeping in SQLite's busy
@@ -79,6 +81,31 @@ def _sqlite_write_ahead_log(dbapi_connection, connection_record):
                 cursor.execute('PRAGMA journal_mode=WAL')
         finally:
             cursor.close()
+
+
+def _prepare_engine(engine):
+    """Give an engine of nova's SQLite databases their settings above."""
+    if engine.dialect.name != 'sqlite':
+        return
+    sqlalchemy.event.listen(engine, 'connect', _sqlite_write_ahead_log)
+    sqlalchemy.event.listen(engine, 'set_connection_execution_options',
+                            _sqlite_begin_immediate)
+
+
+def context_manager(**config):
+    """Return a new transaction context manager of nova's main database.
+
+    Its engines, and only they, get nova's SQLite settings (other engines
+    of the process are left alone). ``config`` goes to ``configure``.
+    """
+    manager = enginefacade.transaction_context()
+    manager.append_on_engine_create(_prepare_engine)
+    if config:
+        manager.configure(**config)
+    return manager
+
+
+main_context_manager = context_manager()
 
 
 @contextlib.contextmanager
@@ -102,19 +129,12 @@ def _write_transaction(context):
 
 
 def configure(conf):
-    """Point the main context manager at ``[database] connection``."""
-    main_context_manager.configure(**_db_conf(conf.database))
+    """Point the main context manager at the ``[database]`` options.
 
-
-def _db_conf(conf_group):
-    kwargs = dict(conf_group.items())
-    # NOTE: oslo.db's option names that are not engine facade arguments.
-    for key in ('db_inc_retry_interval', 'db_max_retries',
-                'db_max_retry_interval', 'db_retry_interval',
-                'use_db_reconnect', 'backend', 'mysql_wsrep_sync_wait',
-                'asyncio_connection', 'asyncio_slave_connection'):
-        kwargs.pop(key, None)
-    return kwargs
+    oslo.db's engine facade takes its own options as they are, and knows
+    which of them are not its business.
+    """
+    main_context_manager.configure(**dict(conf.database.items()))
 
 
 def get_engine():

@@ -26,7 +26,6 @@ from unittest import mock
 
 import fixtures
 from oslo_config import cfg
-from oslo_db.sqlalchemy import enginefacade
 from oslo_messaging.notify import _impl_test
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -214,8 +213,7 @@ class TestDbCommands(ManageTestCase):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                             'empty.sqlite')
         connection = 'sqlite:///%s' % path
-        manager = enginefacade.transaction_context()
-        manager.configure(connection=connection)
+        manager = db_api.context_manager(connection=connection)
         self.useFixture(fixtures.MonkeyPatch(
             'nova.db.main.api.main_context_manager', manager))
         self.addCleanup(lambda: manager.writer.get_engine().dispose())
@@ -249,8 +247,7 @@ class TestDbCommands(ManageTestCase):
 
     def test_unreachable_database(self):
         connection = 'sqlite:////nonexistent-dir/nova.sqlite'
-        manager = enginefacade.transaction_context()
-        manager.configure(connection=connection)
+        manager = db_api.context_manager(connection=connection)
         self.useFixture(fixtures.MonkeyPatch(
             'nova.db.main.api.main_context_manager', manager))
         self.flags(connection=connection, group='database')

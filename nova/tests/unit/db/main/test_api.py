@@ -14,10 +14,10 @@
 
 import datetime
 import os
+import sqlite3
 import warnings
 
 import fixtures
-from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -343,20 +343,18 @@ class TestConfigure(test.TestCase):
 
     USES_DB = False
 
-    def test_db_conf_keeps_only_engine_facade_arguments(self):
-        kwargs = db._db_conf(self.conf.conf.database)
-        self.assertEqual(self.conf.conf.database.connection,
-                         kwargs['connection'])
-        for key in ('db_max_retries', 'backend', 'use_db_reconnect'):
-            self.assertNotIn(key, kwargs)
+    def test_every_database_option_is_welcome(self):
+        manager = db.context_manager()
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova.db.main.api.main_context_manager', manager))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
-            enginefacade.transaction_context().configure(**kwargs)
+            db.configure(self.conf.conf)
         self.assertEqual([], [str(w.message) for w in caught
                               if 'not supported' in str(w.message)])
 
     def test_configure_uses_the_connection(self):
-        manager = enginefacade.transaction_context()
+        manager = db.context_manager()
         self.useFixture(fixtures.MonkeyPatch(
             'nova.db.main.api.main_context_manager', manager))
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
@@ -376,10 +374,44 @@ class TestSQLiteJournal(test.TestCase):
                 'PRAGMA journal_mode').scalar())
 
     def test_a_database_in_memory_keeps_its_journal(self):
-        manager = enginefacade.transaction_context()
-        manager.configure(connection='sqlite://')
-        engine = manager.writer.get_engine()
+        engine = db.context_manager(
+            connection='sqlite://').writer.get_engine()
         self.addCleanup(engine.dispose)
         with engine.connect() as connection:
             self.assertEqual('memory', connection.exec_driver_sql(
                 'PRAGMA journal_mode').scalar())
+
+    def test_other_engines_of_the_process_are_left_alone(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'other.sqlite')
+        engine = sa.create_engine('sqlite:///%s' % path)
+        self.addCleanup(engine.dispose)
+        with engine.begin() as connection:
+            self.assertEqual('delete', connection.exec_driver_sql(
+                'PRAGMA journal_mode').scalar())
+
+
+class TestSQLiteWriteTransactions(test.TestCase):
+
+    def test_a_write_transaction_holds_the_write_lock_from_its_begin(self):
+        # NOTE: with a deferred BEGIN another writer could take the lock
+        # between our first read and our first write, and one of the two
+        # would then fail at once with "database is locked".
+        path = db.get_engine().url.database
+        with db.transaction(self.context):
+            db.service_get_all(self.context)
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            self.addCleanup(other.close)
+            error = self.assertRaises(sqlite3.OperationalError,
+                                      other.execute, 'BEGIN IMMEDIATE')
+            self.assertIn('database is locked', str(error))
+        other.execute('BEGIN IMMEDIATE')
+        other.execute('ROLLBACK')
+
+    def test_a_read_takes_no_write_lock(self):
+        path = db.get_engine().url.database
+        db.service_get_all(self.context)
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        self.addCleanup(other.close)
+        other.execute('BEGIN IMMEDIATE')
+        other.execute('ROLLBACK')

@@ -16,9 +16,9 @@ import os
 import threading
 
 import fixtures
-from oslo_db.sqlalchemy import enginefacade
 
 from nova.api.openstack.compute import wsgi as compute_wsgi
+from nova.db.main import api as db_api
 from nova import exception
 from nova import objects
 from nova.objects import service as service_obj
@@ -52,8 +52,8 @@ class TestCheckDatabase(test.TestCase):
     def test_empty_database_is_refused(self):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                             'empty.sqlite')
-        manager = enginefacade.transaction_context()
-        manager.configure(connection='sqlite:///%s' % path)
+        manager = db_api.context_manager(
+            connection='sqlite:///%s' % path)
         self.useFixture(fixtures.MonkeyPatch(
             'nova.db.main.api.main_context_manager', manager))
         self.addCleanup(lambda: manager.writer.get_engine().dispose())
