@@ -38,7 +38,6 @@ Usage: tools/benchmark_bus.py [--rate R] [--duration S] [--messages N]
 
 import argparse
 import concurrent.futures
-import http.client
 import json
 import logging
 import os
@@ -50,11 +49,11 @@ import sys
 import tempfile
 import threading
 import time
-from urllib import parse
 
 import oslo_messaging as messaging
 from oslo_utils import uuidutils
 
+from nova.api import client as compute_client
 from nova.cmd import common
 import nova.conf
 from nova import context as nova_context
@@ -157,36 +156,6 @@ def _percentiles(values_ms):
 
 # Latency through nova-api.
 
-class KeepAliveClient(object):
-    """PUT to the compute API, one persistent connection per thread.
-
-    A new TCP connection per request would cost the load generator more
-    than the requests it measures.
-    """
-
-    def __init__(self, base_url):
-        parsed = parse.urlsplit(base_url)
-        self.host, self.port, self.prefix = (parsed.hostname, parsed.port,
-                                             parsed.path.rstrip('/'))
-        self._local = threading.local()
-
-    def put_service(self, uuid, body):
-        connection = getattr(self._local, 'connection', None)
-        if connection is None:
-            connection = self._local.connection = http.client.HTTPConnection(
-                self.host, self.port, timeout=30)
-        connection.request(
-            'PUT', '%s/os-services/%s' % (self.prefix, uuid),
-            body=json.dumps(body),
-            headers={'X-Auth-Token': 'admin:admin',
-                     'OpenStack-API-Version': 'compute 2.53',
-                     'Content-Type': 'application/json'})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError('PUT answered %s' % response.status)
-
-
 class NovaAPIProcess(object):
     """nova-api on a free port of 127.0.0.1, with its config file."""
 
@@ -238,7 +207,11 @@ def latency(state_path, broker, rate, duration, broker_down=False):
         if service['host'].startswith(prefix)]
     total = int(rate * duration)
     try:
-        admin_api = KeepAliveClient(api.start())
+        # NOTE: one kept-alive connection per client thread: a new TCP
+        # connection per request would cost the load generator more than
+        # the requests it measures.
+        admin_api = compute_client.ComputeClient(api.start(),
+                                                 keep_alive=True)
         receiver = None
         if broker_down:
             broker.stop()
@@ -249,9 +222,11 @@ def latency(state_path, broker, rate, duration, broker_down=False):
         def put(index):
             key = 'bench %s %d' % (prefix, index)
             sent[key] = time.monotonic()
-            admin_api.put_service(services[index % len(services)],
-                                  {'status': 'disabled',
-                                   'disabled_reason': key})
+            response = admin_api.request(
+                'PUT', '/os-services/%s' % services[index % len(services)],
+                body={'status': 'disabled', 'disabled_reason': key})
+            if response.status != 200:
+                raise RuntimeError('PUT answered %s' % response.status)
             returned[key] = time.monotonic()
 
         start = time.monotonic()

@@ -56,9 +56,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from urllib import error as urllib_error
-from urllib import request as urllib_request
 
+from nova.api import client as compute_client
 from nova.cmd import common
 
 EXPECTED_EVENTS = ('service.create', 'service.update', 'service.update',
@@ -330,14 +329,18 @@ class ApiResponse(object):
 
 
 class ApiClient(object):
-    """Send JSON requests to the compute API, as the noauth2 admin."""
+    """The compute API as the demo uses it: the noauth2 admin at 2.53.
+
+    A request that gets no response, or a body that is not JSON, is a
+    DemoFailure.
+    """
 
     def __init__(self, url):
         self.url = url
-        # NOTE: the API is on loopback: an http_proxy in the environment
-        # must not see the requests.
-        self._opener = urllib_request.build_opener(
-            urllib_request.ProxyHandler({}))
+        self._client = compute_client.ComputeClient(
+            url, token=API_HEADERS[0][1],
+            microversion=API_HEADERS[1][1].split()[1],
+            timeout=REQUEST_TIMEOUT)
 
     def request(self, method, path, body=None):
         """Send one request; return its ApiResponse, whatever the status.
@@ -345,33 +348,18 @@ class ApiClient(object):
         :raises DemoFailure: if no HTTP response came, or its body is not
             JSON.
         """
-        data = None if body is None else json.dumps(body).encode('utf-8')
-        request = urllib_request.Request(self.url + path, data=data,
-                                         method=method)
-        for name, value, _why in API_HEADERS:
-            request.add_header(name, value)
-        if data is not None:
-            request.add_header('Content-Type', 'application/json')
         try:
-            with self._opener.open(request, timeout=REQUEST_TIMEOUT) as reply:
-                return self._response(method, path, reply)
-        except urllib_error.HTTPError as reply:
-            with reply:
-                return self._response(method, path, reply)
-        except (urllib_error.URLError, OSError) as error:
+            response = self._client.request(method, path, body=body)
+        except OSError as error:
             raise DemoFailure('%s %s got no response from nova-api: %s'
                               % (method, path, error))
-
-    @staticmethod
-    def _response(method, path, reply):
-        content = reply.read()
         try:
-            document = json.loads(content) if content else None
+            document = response.json
         except ValueError:
             raise DemoFailure('%s %s answered %d with a body that is not '
-                              'JSON: %r' % (method, path, reply.status,
-                                            content[:200]))
-        return ApiResponse(reply.status, reply.reason, document)
+                              'JSON: %r' % (method, path, response.status,
+                                            response.body[:200]))
+        return ApiResponse(response.status, response.reason, document)
 
 
 class LifecycleDemo(object):

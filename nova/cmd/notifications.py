@@ -69,14 +69,13 @@ import sys
 import threading
 import time
 import types
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from oslo_config import cfg
 from oslo_log import log as logging
 import prettytable
 
+from nova.api import client as compute_client
 from nova.cmd import common
 import nova.conf
 from nova import config
@@ -436,23 +435,23 @@ def read_services(url, token, timeout=_SEED_TIMEOUT):
 
     :raises SeedError: naming the URL and what went wrong; never the token.
     """
-    request = urllib.request.Request(
-        url.rstrip('/') + '/os-services',
-        headers={'X-Auth-Token': token or '', 'Accept': 'application/json',
-                 'OpenStack-API-Version': 'compute %s' % _SEED_MICROVERSION})
+    where = '%s/os-services' % url.rstrip('/')
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = json.loads(response.read().decode('utf-8'))
-    except urllib.error.HTTPError as error:
-        raise SeedError('GET %s/os-services answered %s %s'
-                        % (url.rstrip('/'), error.code, error.reason))
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        raise SeedError('cannot read %s/os-services: %s'
-                        % (url.rstrip('/'), getattr(error, 'reason', error)))
+        response = compute_client.ComputeClient(
+            url, token=token or '', microversion=_SEED_MICROVERSION,
+            timeout=timeout).request('GET', '/os-services')
+    except (OSError, ValueError) as error:
+        raise SeedError('cannot read %s: %s' % (where, error))
+    if response.status != 200:
+        raise SeedError('GET %s answered %s %s'
+                        % (where, response.status, response.reason))
+    try:
+        body = response.json
+    except ValueError:
+        body = None
     services = body.get('services') if isinstance(body, dict) else None
     if not isinstance(services, list):
-        raise SeedError('%s/os-services did not list services'
-                        % url.rstrip('/'))
+        raise SeedError('%s did not list services' % where)
     return [service for service in services if isinstance(service, dict)]
 
 

@@ -10,30 +10,13 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""A small HTTP client of the compute API, for tests over real HTTP."""
+"""The compute API client of the tests over real HTTP, with shortcuts."""
 
-import http.client
-import json
 import urllib.parse
 
-DEFAULT_MICROVERSION = '2.53'
+from nova.api import client as compute_client
 
-
-class APIResponse(object):
-    """What the server answered: status, headers and body."""
-
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    @property
-    def json(self):
-        """The body parsed as JSON; None for an empty body."""
-        return json.loads(self.body) if self.body else None
-
-    def __repr__(self):
-        return '<APIResponse %s %s>' % (self.status, self.body[:200])
+DEFAULT_MICROVERSION = compute_client.DEFAULT_MICROVERSION
 
 
 class OpenStackApiException(Exception):
@@ -44,8 +27,8 @@ class OpenStackApiException(Exception):
         self.response = response
 
 
-class TestOpenStackClient(object):
-    """Talk to the compute API at ``base_url`` (``http://host:port/v2.1``).
+class TestOpenStackClient(compute_client.ComputeClient):
+    """The compute API's client, with the tests' shortcuts.
 
     Each call opens its own connection, so one client may serve several
     threads.
@@ -53,48 +36,8 @@ class TestOpenStackClient(object):
 
     def __init__(self, base_url, token='admin:admin',
                  microversion=DEFAULT_MICROVERSION, timeout=10):
-        parsed = urllib.parse.urlsplit(base_url)
-        self.host = parsed.hostname
-        self.port = parsed.port
-        self.prefix = parsed.path.rstrip('/')
-        self.token = token
-        self.microversion = microversion
-        self.timeout = timeout
-
-    def request(self, method, path, body=None, raw_body=None, headers=None,
-                prefix=None):
-        """Send a request; return the APIResponse whatever its status.
-
-        :param body: data sent as JSON with ``Content-Type:
-            application/json``.
-        :param raw_body: bytes sent as they are (no Content-Type unless
-            given in ``headers``).
-        :param headers: extra headers; a None value leaves a default header
-            out.
-        """
-        all_headers = {}
-        if self.token is not None:
-            all_headers['X-Auth-Token'] = self.token
-        if self.microversion is not None:
-            all_headers['OpenStack-API-Version'] = (
-                'compute %s' % self.microversion)
-        payload = raw_body
-        if body is not None:
-            payload = json.dumps(body).encode('utf-8')
-            all_headers['Content-Type'] = 'application/json'
-        all_headers.update(headers or {})
-        all_headers = {k: v for k, v in all_headers.items() if v is not None}
-        connection = http.client.HTTPConnection(self.host, self.port,
-                                                timeout=self.timeout)
-        try:
-            connection.request(method, (self.prefix if prefix is None
-                                        else prefix) + path,
-                               body=payload, headers=all_headers)
-            response = connection.getresponse()
-            return APIResponse(response.status, response.headers,
-                               response.read().decode('utf-8'))
-        finally:
-            connection.close()
+        super().__init__(base_url, token=token, microversion=microversion,
+                         timeout=timeout)
 
     def _expect(self, response, status):
         if response.status != status:

@@ -217,7 +217,7 @@ class _FakeComputeAPI(http.server.BaseHTTPRequestHandler):
     def _answer(self):
         length = int(self.headers.get('Content-Length') or 0)
         self.server.requests.append(
-            (self.command, self.path, dict(self.headers),
+            (self.command, self.path, self.headers,
              self.rfile.read(length)))
         status, body = self.server.answer
         self.send_response(status)
