@@ -13,6 +13,8 @@
 """Fixtures giving each test its own configuration, database and notifier."""
 
 import atexit
+import collections
+import http.server
 import os
 import secrets
 import shutil
@@ -333,3 +335,72 @@ class RelayFixture(fixtures.Fixture):
         self.relay = relay.Relay(self.conf, self.name)
         self.relay.start()
         self.addCleanup(self.relay.stop, self.stop_timeout)
+
+
+class _RecordingHandler(http.server.BaseHTTPRequestHandler):
+    """Records each request; answers what its server's ``answer`` says."""
+
+    protocol_version = 'HTTP/1.1'
+
+    def _answer(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        self.server.requests.append(RecordedRequest(
+            self.command, self.path, self.headers, self.rfile.read(length),
+            self.client_address[1]))
+        status, body = self.server.answer
+        self.send_response(status)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_PUT = do_DELETE = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+RecordedRequest = collections.namedtuple(
+    'RecordedRequest', 'method path headers body client_port')
+
+
+class RecordingHTTPServer(fixtures.Fixture):
+    """An HTTP server on loopback that records requests, for clients' tests.
+
+    ``requests`` lists what arrived; ``answer`` is the ``(status, body)``
+    of every reply. ``url`` is its root; ``stop`` ends it early (a server
+    gone). A proxy named in the environment points nowhere meanwhile, so
+    that a client using it fails the test.
+    """
+
+    def _setUp(self):
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
+                                                 _RecordingHandler)
+        server.daemon_threads = True
+        server.requests = []
+        server.answer = (200, b'{}')
+        thread = threading.Thread(target=server.serve_forever,
+                                  kwargs={'poll_interval': 0.05})
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        self._server = server
+        self.url = 'http://127.0.0.1:%d' % server.server_address[1]
+        self.useFixture(fixtures.EnvironmentVariable(
+            'http_proxy', 'http://127.0.0.1:9'))
+
+    @property
+    def requests(self):
+        return self._server.requests
+
+    @property
+    def answer(self):
+        return self._server.answer
+
+    @answer.setter
+    def answer(self, value):
+        self._server.answer = value
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()

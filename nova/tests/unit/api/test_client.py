@@ -12,54 +12,21 @@
 
 """nova.api.client against a small HTTP server of the test's own."""
 
-import http.server
 import json
-import threading
 
-import fixtures
 import testtools
 
 from nova.api import client
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
-
-    def _answer(self):
-        length = int(self.headers.get('Content-Length') or 0)
-        self.server.requests.append((self.command, self.path, self.headers,
-                                     self.rfile.read(length),
-                                     self.client_address[1]))
-        body = b'{"ok": true}'
-        self.send_response(200)
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_PUT = do_DELETE = _answer
-
-    def log_message(self, *args):
-        pass
+from nova.tests import fixtures as nova_fixtures
 
 
 class TestComputeClient(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Recorder)
-        server.daemon_threads = True
-        server.requests = []
-        thread = threading.Thread(target=server.serve_forever,
-                                  kwargs={'poll_interval': 0.05})
-        thread.start()
-        self.addCleanup(thread.join, 10)
-        self.addCleanup(server.server_close)
-        self.addCleanup(server.shutdown)
-        self.server = server
-        self.url = 'http://127.0.0.1:%d/v2.1' % server.server_address[1]
-        # NOTE: a proxy in the environment must not see the requests.
-        self.useFixture(fixtures.EnvironmentVariable(
-            'http_proxy', 'http://127.0.0.1:9'))
+        self.server = self.useFixture(nova_fixtures.RecordingHTTPServer())
+        self.server.answer = (200, b'{"ok": true}')
+        self.url = self.server.url + '/v2.1'
 
     def test_json_with_token_and_microversion(self):
         api = client.ComputeClient(self.url, token='admin:admin')
@@ -93,8 +60,7 @@ class TestComputeClient(testtools.TestCase):
         self.assertEqual(3, len({port for *_, port in self.server.requests}))
 
     def test_no_server_is_an_os_error(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
         for keep_alive in (False, True):
             api = client.ComputeClient(self.url, keep_alive=keep_alive)
             self.assertRaises(OSError, api.request, 'GET', '/os-services')

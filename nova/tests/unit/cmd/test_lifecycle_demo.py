@@ -15,19 +15,18 @@ child processes and arguments."""
 
 import configparser
 import copy
-import http.server
 import io
 import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 
 import fixtures
 
 from nova.cmd import lifecycle_demo
 from nova import test
+from nova.tests import fixtures as nova_fixtures
 
 SERVICE_UUID = '2ce7fbce-cc58-429e-ac59-365d1f9f36e8'
 API_SERVICE_UUID = '6a1c1c5e-0a57-4c1b-9d1e-0e0f7d0b7e59'
@@ -211,47 +210,15 @@ class TestStateDir(test.TestCase):
                       str(error))
 
 
-class _FakeComputeAPI(http.server.BaseHTTPRequestHandler):
-    """Records each request; answers as the test server says."""
-
-    def _answer(self):
-        length = int(self.headers.get('Content-Length') or 0)
-        self.server.requests.append(
-            (self.command, self.path, self.headers,
-             self.rfile.read(length)))
-        status, body = self.server.answer
-        self.send_response(status)
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_PUT = do_DELETE = _answer
-
-    def log_message(self, *args):
-        pass
-
-
 class TestApiClient(test.TestCase):
 
     USES_DB = False
 
     def setUp(self):
         super().setUp()
-        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
-                                                 _FakeComputeAPI)
-        server.requests = []
-        server.answer = (200, b'{"services": []}')
-        thread = threading.Thread(target=server.serve_forever,
-                                  kwargs={'poll_interval': 0.05})
-        thread.start()
-        self.addCleanup(thread.join, 10)
-        self.addCleanup(server.server_close)
-        self.addCleanup(server.shutdown)
-        self.server = server
-        self.url = 'http://127.0.0.1:%d' % server.server_address[1]
-        # NOTE: a proxy in the environment must be ignored for loopback.
-        self.useFixture(fixtures.EnvironmentVariable(
-            'http_proxy', 'http://127.0.0.1:9'))
+        self.server = self.useFixture(nova_fixtures.RecordingHTTPServer())
+        self.server.answer = (200, b'{"services": []}')
+        self.url = self.server.url
         self.client = lifecycle_demo.ApiClient(self.url)
 
     def test_json_request_with_the_demo_headers(self):
@@ -260,7 +227,7 @@ class TestApiClient(test.TestCase):
         self.assertEqual((200, 'OK', {'services': []}),
                          (response.status, response.reason,
                           response.document))
-        (method, path, headers, body), = self.server.requests
+        (method, path, headers, body, _port), = self.server.requests
         self.assertEqual(('PUT', '/v2.1/os-services/x'), (method, path))
         self.assertEqual({'forced_down': True}, json.loads(body))
         self.assertEqual('admin:admin', headers['X-Auth-Token'])
@@ -272,7 +239,7 @@ class TestApiClient(test.TestCase):
         response = self.client.request('DELETE', '/v2.1/os-services/x')
         self.assertEqual((404, {'itemNotFound': {'code': 404}}),
                          (response.status, response.document))
-        (_method, _path, headers, body), = self.server.requests
+        (_method, _path, headers, body, _port), = self.server.requests
         self.assertEqual(b'', body)
         self.assertNotIn('Content-Type', headers)
 
@@ -289,8 +256,7 @@ class TestApiClient(test.TestCase):
                       'JSON', str(error))
 
     def test_no_server(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
         error = self.assertRaises(lifecycle_demo.DemoFailure,
                                   self.client.request, 'GET', '/v2.1/x')
         self.assertIn('GET /v2.1/x got no response from nova-api',
