@@ -41,7 +41,6 @@ import concurrent.futures
 import json
 import logging
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -66,31 +65,10 @@ from nova.notifications import relay as relay_mod
 from nova import objects
 from nova import rpc
 from nova.tests.functional.bus import broker as bus_broker
+from nova.tests.functional import processes
 
 CONF = nova.conf.CONF
 
-_NOVA_CONF = """\
-[DEFAULT]
-state_path = {state_path}
-transport_url = {transport_url}
-osapi_compute_listen_port = 0
-
-[database]
-connection = sqlite:///{state_path}/nova.sqlite
-
-[api]
-auth_strategy = noauth2
-
-[wsgi]
-threads = 16
-
-[oslo_messaging_notifications]
-driver = messagingv2
-
-[oslo_messaging_rabbit]
-amqp_durable_queues = true
-"""
-_API_READY = re.compile(r'nova-api listening on (http://\S+)')
 _START_TIMEOUT = 60
 
 
@@ -156,16 +134,21 @@ def _percentiles(values_ms):
 
 # Latency through nova-api.
 
-class NovaAPIProcess(object):
-    """nova-api on a free port of 127.0.0.1, with its config file."""
+class Deployment(object):
+    """A state directory with its nova.conf, and nova-api when started."""
 
     def __init__(self, state_path, transport_url):
         self.config_file = os.path.join(state_path, 'nova.conf')
-        with open(self.config_file, 'w') as f:
-            f.write(_NOVA_CONF.format(state_path=state_path,
-                                      transport_url=transport_url))
-        self.console = os.path.join(state_path, 'nova-api.out')
-        self.process = None
+        processes.write_config(self.config_file, {
+            'DEFAULT': {'state_path': state_path,
+                        'transport_url': transport_url},
+            'database': {
+                'connection': 'sqlite:///%s/nova.sqlite' % state_path},
+            'wsgi': {'threads': 16},
+            'oslo_messaging_notifications': {'driver': 'messagingv2'},
+            'oslo_messaging_rabbit': {'amqp_durable_queues': 'true'},
+        })
+        self._api = None
 
     def run(self, program, *args):
         return subprocess.run(
@@ -174,29 +157,21 @@ class NovaAPIProcess(object):
             capture_output=True, text=True, check=True, timeout=60)
 
     def start(self):
-        with open(self.console, 'w') as out:
-            self.process = subprocess.Popen(
-                common.console_script('nova-api') +
-                ['--config-file', self.config_file],
-                stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + _START_TIMEOUT
-        while time.monotonic() < deadline and self.process.poll() is None:
-            with open(self.console) as f:
-                match = _API_READY.search(f.read())
-            if match:
-                return match.group(1) + '/v2.1'
-            time.sleep(0.05)
-        raise RuntimeError('nova-api did not start; see %s' % self.console)
+        """Start nova-api (noauth2, a free port); return its v2.1 URL."""
+        self._api = processes.NovaAPIProcess(self.config_file,
+                                             timeout=_START_TIMEOUT)
+        self._api.setUp()
+        return self._api.url + '/v2.1'
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(30)
+        if self._api is not None:
+            self._api.cleanUp()
+            self._api = None
 
 
 def latency(state_path, broker, rate, duration, broker_down=False):
     url = broker.transport_url
-    api = NovaAPIProcess(state_path, url)
+    api = Deployment(state_path, url)
     api.run('nova-manage', 'db', 'sync')
     prefix = 'latency-%d-%s-host' % (rate, 'down' if broker_down else 'up')
     for index in range(8):

@@ -74,6 +74,19 @@ _CONFIGURATION_ERRORS = (exception.InvalidConfiguration,
                          exception.InvalidNotificationTransport)
 
 
+# NOTE: the line nova-api prints on stdout once it accepts requests, which
+# the commands and tests that start it wait for.
+LISTENING = 'nova-api listening on '
+
+
+def listening_url(output):
+    """Return the URL of the ready line in nova-api's ``output``, or None."""
+    for line in output.splitlines():
+        if line.startswith(LISTENING):
+            return line[len(LISTENING):].strip()
+    return None
+
+
 def main(argv=None):
     """Serve the compute API until SIGTERM or SIGINT; return the exit code.
 
@@ -118,7 +131,7 @@ def main(argv=None):
     url = 'http://%s:%s' % (server.effective_host, server.effective_port)
     LOG.info('nova-api listening on %s (auth_strategy %s)', url,
              CONF.api.auth_strategy)
-    print('nova-api listening on %s' % url, flush=True)
+    print(LISTENING + url, flush=True)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     signal.signal(signal.SIGINT, _exit_on_signal)
     try:

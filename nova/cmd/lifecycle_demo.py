@@ -48,7 +48,6 @@ import datetime
 import glob
 import json
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -58,6 +57,7 @@ import tempfile
 import time
 
 from nova.api import client as compute_client
+from nova.cmd import api as api_cmd
 from nova.cmd import common
 
 EXPECTED_EVENTS = ('service.create', 'service.update', 'service.update',
@@ -82,7 +82,6 @@ REQUEST_TIMEOUT = 30
 STOP_TIMEOUT = 15
 POLL_INTERVAL = 0.05
 
-_API_READY = re.compile(r'^nova-api listening on (http://\S+)$', re.MULTILINE)
 _NOTIFICATIONS_FILE = 'notifications-%s.jsonl'
 
 _NOVA_CONF = """\
@@ -439,8 +438,7 @@ class LifecycleDemo(object):
                    '--osapi_compute_listen_port', '0')
 
         def listening():
-            match = _API_READY.search(self.console('nova-api'))
-            return match and match.group(1)
+            return api_cmd.listening_url(self.console('nova-api'))
         url = self.wait_until('nova-api', listening, 'start listening')
         self.say('nova-api listening on %s' % url)
         return url

@@ -20,9 +20,8 @@ import threading
 
 import fixtures
 
+from nova.cmd import api as api_cmd
 from nova.cmd import common
-
-_READY_PREFIX = 'nova-api listening on '
 
 
 def write_config(path, sections):
@@ -67,8 +66,9 @@ class NovaAPIProcess(fixtures.Fixture):
             if line is None:
                 raise AssertionError('nova-api exited (%s) before it '
                                      'listened' % self.process.wait())
-            if line.startswith(_READY_PREFIX):
-                self.url = line[len(_READY_PREFIX):].strip()
+            url = api_cmd.listening_url(line)
+            if url:
+                self.url = url
                 return
 
     @property
