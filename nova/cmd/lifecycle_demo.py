@@ -44,8 +44,6 @@ step fails), 2 on bad usage.
 """
 
 import argparse
-import datetime
-import glob
 import json
 import os
 import shlex
@@ -56,309 +54,17 @@ import sys
 import tempfile
 import time
 
-from nova.api import client as compute_client
 from nova.cmd import api as api_cmd
-from nova.cmd import common
+from nova.demo import api as demo_api
+from nova.demo import DemoFailure
+from nova.demo import expectations
+from nova.demo import state as demo_state
 
-EXPECTED_EVENTS = ('service.create', 'service.update', 'service.update',
-                   'service.update', 'service.delete')
-# NOTE: what oslo.messaging's Notifier hands to every driver, and what its
-# log driver dumps as JSON: the message a consumer receives.
-ENVELOPE_KEYS = ('message_id', 'publisher_id', 'event_type', 'priority',
-                 'payload', 'timestamp')
-
-COMPUTE_BINARY = 'nova-compute'
-# NOTE: the headers of every request, and why, as the transcript shows.
-API_HEADERS = (
-    ('X-Auth-Token', 'admin:admin',
-     'noauth2 trusts it: user admin, an administrator'),
-    ('OpenStack-API-Version', 'compute 2.53',
-     'microversion 2.53: services are named by uuid'),
-)
 SERVICES_PATH = '/v2.1/os-services'
 
 COMMAND_TIMEOUT = 60
-REQUEST_TIMEOUT = 30
 STOP_TIMEOUT = 15
 POLL_INTERVAL = 0.05
-
-_NOTIFICATIONS_FILE = 'notifications-%s.jsonl'
-
-_NOVA_CONF = """\
-# Written by nova-lifecycle-demo: nova's embedded default in one directory.
-[DEFAULT]
-state_path = {state_path}
-host = {host}
-report_interval = {report_interval}
-
-[database]
-# The default connection: an SQLite file under state_path.
-connection = sqlite:///$state_path/nova.sqlite
-
-[notifications]
-notification_format = versioned
-
-[oslo_messaging_notifications]
-# The default driver: every notification is logged as its JSON envelope.
-driver = log
-"""
-
-_LOGGING_CONF = """\
-# Written by nova-lifecycle-demo: the logging of {program}.
-[loggers]
-keys = root, notifications, sqlalchemy
-
-[handlers]
-keys = logfile, notifications
-
-[formatters]
-keys = plain, message
-
-[logger_root]
-level = INFO
-handlers = logfile
-
-# oslo.messaging's log driver logs each notification's JSON envelope on
-# oslo.messaging.notification.<event_type>: one line per notification, in
-# a file of this program's own (two processes appending to one file could
-# interleave their lines).
-[logger_notifications]
-qualname = oslo.messaging.notification
-level = INFO
-handlers = notifications
-propagate = 0
-
-[logger_sqlalchemy]
-qualname = sqlalchemy
-level = WARNING
-handlers =
-
-[handler_logfile]
-class = FileHandler
-args = ({log_file}, 'a')
-formatter = plain
-
-[handler_notifications]
-class = FileHandler
-args = ({notifications_file}, 'a')
-formatter = message
-
-[formatter_plain]
-format = %(asctime)s %(process)d %(levelname)s %(name)s %(message)s
-
-[formatter_message]
-format = %(message)s
-"""
-
-
-class DemoFailure(Exception):
-    """A step of the demo failed; the message says which and why."""
-
-
-def _file_config_path(path):
-    # NOTE: fileConfig evaluates args as Python and interpolates '%'.
-    return repr(path).replace('%', '%%')
-
-
-class StateDir(object):
-    """The demo's state directory: configuration, database, logs.
-
-    Each program runs with ``--config-file nova.conf`` and its own
-    ``--log-config-append logging-<program>.conf``, which logs to
-    ``<program>.log`` and appends notifications to
-    ``notifications-<program>.jsonl``.
-    """
-
-    def __init__(self, path):
-        self.path = os.path.abspath(path)
-        self.config_file = os.path.join(self.path, 'nova.conf')
-
-    def write_config(self, host, report_interval=1):
-        """Write nova.conf for the services and commands of the demo."""
-        with open(self.config_file, 'w') as config:
-            config.write(_NOVA_CONF.format(state_path=self.path, host=host,
-                                           report_interval=report_interval))
-
-    def log_file(self, program):
-        return os.path.join(self.path, '%s.log' % program)
-
-    def console_file(self, program):
-        """Where the standard output and error of ``program`` go."""
-        return os.path.join(self.path, '%s.out' % program)
-
-    def notifications_file(self, program):
-        return os.path.join(self.path, _NOTIFICATIONS_FILE % program)
-
-    def log_config(self, program):
-        """Return the logging configuration of ``program``, written once."""
-        path = os.path.join(self.path, 'logging-%s.conf' % program)
-        if not os.path.exists(path):
-            with open(path, 'w') as config:
-                config.write(_LOGGING_CONF.format(
-                    program=program,
-                    log_file=_file_config_path(self.log_file(program)),
-                    notifications_file=_file_config_path(
-                        self.notifications_file(program))))
-        return path
-
-    def command(self, program, *args):
-        """Return the argv running console script ``program`` here."""
-        return (common.console_script(program) +
-                ['--config-file', self.config_file,
-                 '--log-config-append', self.log_config(program)] +
-                list(args))
-
-    def read_emitted(self):
-        """Return (program, envelope) for every notification written.
-
-        The files of all programs are merged in the order of the
-        envelopes' timestamps; notifications of one program stay in the
-        order it wrote them. A last line without its newline is still being
-        written: it is left for the next read.
-
-        :raises DemoFailure: if a line is not JSON.
-        """
-        emitted = []
-        pattern = os.path.join(glob.escape(self.path),
-                               _NOTIFICATIONS_FILE % '*')
-        for path in sorted(glob.glob(pattern)):
-            name = os.path.basename(path)
-            program = name[len('notifications-'):-len('.jsonl')]
-            with open(path) as lines:
-                emitted.extend((program, _parse_line(name, number, line))
-                               for number, line in enumerate(lines, 1)
-                               if line.endswith('\n') and line.strip())
-        emitted.sort(key=lambda item: _emitted_at(item[1]))
-        return emitted
-
-    def read_notifications(self):
-        """Return the envelopes of every notification written, in order."""
-        return [envelope for _program, envelope in self.read_emitted()]
-
-
-def _parse_line(name, number, line):
-    try:
-        return json.loads(line)
-    except ValueError as error:
-        raise DemoFailure('line %d of %s is not JSON (%s): %s'
-                          % (number, name, error, line.strip()))
-
-
-def _emitted_at(envelope):
-    """The envelope's timestamp; one without a valid one sorts last."""
-    try:
-        return datetime.datetime.fromisoformat(envelope['timestamp'])
-    except (TypeError, KeyError, ValueError):
-        return datetime.datetime.max
-
-
-def _payload_data(envelope):
-    payload = envelope.get('payload')
-    data = payload.get('nova_object.data') if isinstance(payload,
-                                                         dict) else None
-    return data if isinstance(data, dict) else {}
-
-
-def about_service(envelopes, service_uuid):
-    """Return the envelopes whose payload is about service ``uuid``."""
-    return [envelope for envelope in envelopes
-            if isinstance(envelope, dict) and
-            _payload_data(envelope).get('uuid') == service_uuid]
-
-
-def check_notifications(envelopes, service_uuid, reason):
-    """Return the problems with the emitted notifications ([] if none).
-
-    Every notification must be an oslo.messaging envelope. Those about the
-    demo's compute service must be exactly the expected events, published
-    as ``nova-compute:<host>`` whichever process emitted them, each payload
-    showing the state the step left the service in. Others (nova-api's own
-    service record) are allowed.
-    """
-    problems = []
-    for number, envelope in enumerate(envelopes, 1):
-        if not isinstance(envelope, dict) or (sorted(envelope) !=
-                                              sorted(ENVELOPE_KEYS)):
-            problems.append('notification %d is not an envelope with the '
-                            'keys %s: %s' % (number, list(ENVELOPE_KEYS),
-                                             json.dumps(envelope)))
-    if problems:
-        return problems
-    about = about_service(envelopes, service_uuid)
-    events = tuple(envelope['event_type'] for envelope in about)
-    if events != EXPECTED_EVENTS:
-        return ['expected %s about service %s; emitted %s' % (
-            ', '.join(EXPECTED_EVENTS), service_uuid,
-            ', '.join(map(str, events)) or 'none')]
-    expected_states = (
-        dict(disabled=False, disabled_reason=None, forced_down=False),
-        dict(disabled=True, disabled_reason=reason, forced_down=False),
-        dict(disabled=True, disabled_reason=reason, forced_down=True),
-        dict(disabled=False, disabled_reason=None, forced_down=True),
-        dict(disabled=False, disabled_reason=None, forced_down=True),
-    )
-    for (number, envelope), state in zip(enumerate(about, 1),
-                                         expected_states):
-        data = _payload_data(envelope)
-        publisher = '%s:%s' % (COMPUTE_BINARY, data.get('host'))
-        actual = {field: data.get(field) for field in state}
-        if envelope['payload'].get('nova_object.name') != (
-                'ServiceStatusPayload'):
-            problems.append('%s (%d of the service) has no '
-                            'ServiceStatusPayload'
-                            % (envelope['event_type'], number))
-        elif envelope['publisher_id'] != publisher:
-            problems.append('%s (%d of the service) is published by %s, '
-                            'not %s' % (envelope['event_type'], number,
-                                        envelope['publisher_id'], publisher))
-        elif actual != state:
-            problems.append('%s (%d of the service) shows %s, expected %s'
-                            % (envelope['event_type'], number, actual,
-                               state))
-    return problems
-
-
-class ApiResponse(object):
-    """The status, reason phrase and JSON document (or None) of a reply."""
-
-    def __init__(self, status, reason, document):
-        self.status = status
-        self.reason = reason
-        self.document = document
-
-
-class ApiClient(object):
-    """The compute API as the demo uses it: the noauth2 admin at 2.53.
-
-    A request that gets no response, or a body that is not JSON, is a
-    DemoFailure.
-    """
-
-    def __init__(self, url):
-        self.url = url
-        self._client = compute_client.ComputeClient(
-            url, token=API_HEADERS[0][1],
-            microversion=API_HEADERS[1][1].split()[1],
-            timeout=REQUEST_TIMEOUT)
-
-    def request(self, method, path, body=None):
-        """Send one request; return its ApiResponse, whatever the status.
-
-        :raises DemoFailure: if no HTTP response came, or its body is not
-            JSON.
-        """
-        try:
-            response = self._client.request(method, path, body=body)
-        except OSError as error:
-            raise DemoFailure('%s %s got no response from nova-api: %s'
-                              % (method, path, error))
-        try:
-            document = response.json
-        except ValueError:
-            raise DemoFailure('%s %s answered %d with a body that is not '
-                              'JSON: %r' % (method, path, response.status,
-                                            response.body[:200]))
-        return ApiResponse(response.status, response.reason, document)
 
 
 class LifecycleDemo(object):
@@ -465,7 +171,7 @@ class LifecycleDemo(object):
             self.say(json.dumps(response.document, indent=4))
 
     def compute_services(self):
-        return '%s?binary=%s' % (SERVICES_PATH, COMPUTE_BINARY)
+        return '%s?binary=%s' % (SERVICES_PATH, expectations.COMPUTE_BINARY)
 
     def wait_for_compute(self):
         """Poll the services listing until nova-compute is in it.
@@ -483,7 +189,7 @@ class LifecycleDemo(object):
                 raise DemoFailure('GET %s answered %d %s' % (
                     path, response.status, response.reason))
             return response if response.document['services'] else None
-        response = self.wait_until(COMPUTE_BINARY, listed,
+        response = self.wait_until(expectations.COMPUTE_BINARY, listed,
                                    'appear in GET %s' % path)
         self.print_exchange('GET', path, None, response)
         services = response.document['services']
@@ -502,7 +208,7 @@ class LifecycleDemo(object):
         def reported():
             output = self.manage(*show, echo=False)
             return json.loads(output)['report_count'] and output
-        output = self.wait_until(COMPUTE_BINARY, reported,
+        output = self.wait_until(expectations.COMPUTE_BINARY, reported,
                                  'report a heartbeat')
         self.say('$ ' + shlex.join(('nova-manage',) + show))
         self.say(output.rstrip())
@@ -555,14 +261,14 @@ class LifecycleDemo(object):
                  '--log-config-append logging-<program>.conf.')
         self.say()
         self.say(self.manage('db', 'sync').rstrip())
-        self.api = ApiClient(self.start_api())
+        self.api = demo_api.ApiClient(self.start_api())
         self.say('    (nova-api registered its own service record, binary '
                  'nova-osapi_compute: emits service.create)')
-        self.start(COMPUTE_BINARY)
+        self.start(expectations.COMPUTE_BINARY)
         self.say()
         self.say('Every request below goes to %s with the headers'
                  % self.api.url)
-        for name, value, why in API_HEADERS:
+        for name, value, why in demo_api.API_HEADERS:
             self.say('    %-38s %s' % ('%s: %s' % (name, value), why))
         self.say('    %-38s %s' % ('Content-Type: application/json',
                                    'on the requests with a body'))
@@ -584,7 +290,7 @@ class LifecycleDemo(object):
                   'report_count and last_seen_up, and emits nothing')
         self.wait_for_heartbeat(service_uuid)
         self.step('Stop nova-compute')
-        self.stop(COMPUTE_BINARY)
+        self.stop(expectations.COMPUTE_BINARY)
         self.step('Delete its service record (emits service.delete)')
         self.call('DELETE', path, expected_status=204)
         self.step('It is gone')
@@ -600,7 +306,7 @@ class LifecycleDemo(object):
         """Print the notifications and the verdict; return the exit code."""
         emitted = self.state.read_emitted()
         envelopes = [envelope for _program, envelope in emitted]
-        files = sorted({_NOTIFICATIONS_FILE % program
+        files = sorted({demo_state.NOTIFICATIONS_FILE % program
                         for program, _envelope in emitted})
         self.say()
         self.say('Versioned notifications emitted, as a consumer receives '
@@ -613,10 +319,11 @@ class LifecycleDemo(object):
                 program))
             self.say(json.dumps(envelope, indent=4))
         self.say()
+        about = expectations.about_service(envelopes, service_uuid)
         events = ', '.join(str(envelope.get('event_type'))
-                           for envelope in about_service(envelopes,
-                                                         service_uuid))
-        problems = check_notifications(envelopes, service_uuid, self.reason)
+                           for envelope in about)
+        problems = expectations.check_notifications(envelopes, service_uuid,
+                                                    self.reason)
         if problems:
             self.say('FAILED: the nova-compute service %s: %s' % (
                 service_uuid, events or 'no notifications'))
@@ -628,13 +335,13 @@ class LifecycleDemo(object):
         self.say('    %s,' % events)
         self.say('    each payload showing the state its step left the '
                  'service in.')
-        about = about_service(envelopes, service_uuid)
+        about = expectations.about_service(envelopes, service_uuid)
         for envelope in envelopes:
             if envelope not in about:
                 self.say('    Also emitted: %s of %s %s, from %s.' % (
                     envelope['event_type'],
-                    _payload_data(envelope).get('binary'),
-                    _payload_data(envelope).get('uuid'),
+                    expectations.payload_data(envelope).get('binary'),
+                    expectations.payload_data(envelope).get('uuid'),
                     envelope['publisher_id']))
         return 0
 
@@ -692,7 +399,7 @@ def main(argv=None):
     path = (tempfile.mkdtemp(prefix='nova-lifecycle-demo-') if temporary
             else options.state_path)
     os.makedirs(path, exist_ok=True)
-    state = StateDir(path)
+    state = demo_state.StateDir(path)
     state.write_config(options.host)
     demo = LifecycleDemo(state, options.host, options.reason,
                          options.timeout)

@@ -23,7 +23,8 @@ import threading
 import fixtures
 
 from nova.cmd import common
-from nova.cmd import lifecycle_demo
+from nova.demo import expectations
+from nova.demo import state as demo_state
 from nova import test
 
 DEMO_TIMEOUT = 60
@@ -93,7 +94,7 @@ class TestLifecycleDemo(test.TestCase):
 
         printed = printed_envelopes(output)
         for number, (header, envelope) in enumerate(printed, 1):
-            self.assertEqual(list(lifecycle_demo.ENVELOPE_KEYS),
+            self.assertEqual(list(expectations.ENVELOPE_KEYS),
                              list(envelope))
             self.assertEqual(
                 (str(number), str(len(printed)), envelope['event_type'],
@@ -101,7 +102,7 @@ class TestLifecycleDemo(test.TestCase):
         compute = [(header, envelope) for header, envelope in printed
                    if envelope['payload']['nova_object.data']['uuid'] ==
                    service_uuid]
-        self.assertEqual(list(lifecycle_demo.EXPECTED_EVENTS),
+        self.assertEqual(list(expectations.EXPECTED_EVENTS),
                          [envelope['event_type'] for _, envelope in compute])
         self.assertEqual({'nova-compute:compute1'},
                          {envelope['publisher_id']
@@ -120,12 +121,12 @@ class TestLifecycleDemo(test.TestCase):
         self.assertIn('OK: the nova-compute service %s emitted, as expected,'
                       '\n    %s,\n' % (service_uuid,
                                        ', '.join(
-                                           lifecycle_demo.EXPECTED_EVENTS)),
+                                           expectations.EXPECTED_EVENTS)),
                       output)
 
         # NOTE: what was printed is what the log driver wrote, unchanged,
         # each process in a file of its own.
-        state = lifecycle_demo.StateDir(self.path)
+        state = demo_state.StateDir(self.path)
         self.assertEqual(state.read_notifications(),
                          [envelope for _, envelope in printed])
         for program in ('nova-manage', 'nova-api', 'nova-compute'):

@@ -24,7 +24,8 @@ import subprocess
 import fixtures
 
 from nova.cmd import common
-from nova.cmd import lifecycle_demo
+from nova.demo import expectations
+from nova.demo import state as demo_state
 from nova import test
 
 COMMAND_TIMEOUT = 60
@@ -37,7 +38,7 @@ class ConsoleScriptTestCase(test.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.state = lifecycle_demo.StateDir(
+        self.state = demo_state.StateDir(
             self.useFixture(fixtures.TempDir()).path)
         self.state.write_config('host1', report_interval=1)
 
@@ -91,7 +92,7 @@ class TestManage(ConsoleScriptTestCase):
         self.assertEqual(['service.create', 'service.update',
                           'service.delete'], self.event_types())
         for envelope in envelopes:
-            self.assertEqual(sorted(lifecycle_demo.ENVELOPE_KEYS),
+            self.assertEqual(sorted(expectations.ENVELOPE_KEYS),
                              sorted(envelope))
             self.assertEqual(service['uuid'],
                              envelope['payload']['nova_object.data']['uuid'])
@@ -107,7 +108,7 @@ class TestManage(ConsoleScriptTestCase):
         self.assertIn('usage: nova-manage service disable', bad_uuid.stderr)
 
         missing_config = subprocess.run(
-            lifecycle_demo.common.console_script('nova-manage') +
+            demo_state.common.console_script('nova-manage') +
             ['--config-file', self.state.path + '/missing.conf', 'db',
              'version'], capture_output=True, text=True,
             timeout=COMMAND_TIMEOUT)

@@ -25,6 +25,10 @@ import sys
 import fixtures
 
 from nova.cmd import lifecycle_demo
+from nova import demo
+from nova.demo import api as demo_api
+from nova.demo import expectations
+from nova.demo import state as demo_state
 from nova import test
 from nova.tests import fixtures as nova_fixtures
 
@@ -73,8 +77,8 @@ class TestCheckNotifications(test.TestCase):
     USES_DB = False
 
     def check(self, envelopes):
-        return lifecycle_demo.check_notifications(envelopes, SERVICE_UUID,
-                                                  REASON)
+        return expectations.check_notifications(envelopes, SERVICE_UUID,
+                                                REASON)
 
     def test_expected_run(self):
         self.assertEqual([], self.check(_expected_run()))
@@ -138,7 +142,7 @@ class TestStateDir(test.TestCase):
     def setUp(self):
         super().setUp()
         self.path = self.useFixture(fixtures.TempDir()).path
-        self.state = lifecycle_demo.StateDir(self.path)
+        self.state = demo_state.StateDir(self.path)
 
     def write(self, program, text):
         with open(self.state.notifications_file(program), 'w') as jsonl:
@@ -204,7 +208,7 @@ class TestStateDir(test.TestCase):
     def test_read_refuses_a_line_that_is_not_json(self):
         self.write('nova-api', '{"event_type": "service.create"}\n\n'
                                'not json\n')
-        error = self.assertRaises(lifecycle_demo.DemoFailure,
+        error = self.assertRaises(demo.DemoFailure,
                                   self.state.read_notifications)
         self.assertIn('line 3 of notifications-nova-api.jsonl is not JSON',
                       str(error))
@@ -219,7 +223,7 @@ class TestApiClient(test.TestCase):
         self.server = self.useFixture(nova_fixtures.RecordingHTTPServer())
         self.server.answer = (200, b'{"services": []}')
         self.url = self.server.url
-        self.client = lifecycle_demo.ApiClient(self.url)
+        self.client = demo_api.ApiClient(self.url)
 
     def test_json_request_with_the_demo_headers(self):
         response = self.client.request('PUT', '/v2.1/os-services/x',
@@ -250,14 +254,14 @@ class TestApiClient(test.TestCase):
 
     def test_body_not_json(self):
         self.server.answer = (500, b'<html>oops</html>')
-        error = self.assertRaises(lifecycle_demo.DemoFailure,
+        error = self.assertRaises(demo.DemoFailure,
                                   self.client.request, 'GET', '/v2.1/x')
         self.assertIn('GET /v2.1/x answered 500 with a body that is not '
                       'JSON', str(error))
 
     def test_no_server(self):
         self.server.stop()
-        error = self.assertRaises(lifecycle_demo.DemoFailure,
+        error = self.assertRaises(demo.DemoFailure,
                                   self.client.request, 'GET', '/v2.1/x')
         self.assertIn('GET /v2.1/x got no response from nova-api',
                       str(error))
@@ -270,7 +274,7 @@ class TestChildProcesses(test.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.state = lifecycle_demo.StateDir(
+        self.state = demo_state.StateDir(
             self.useFixture(fixtures.TempDir()).path)
         self.out = io.StringIO()
         self.demo = lifecycle_demo.LifecycleDemo(
@@ -312,7 +316,7 @@ class TestChildProcesses(test.TestCase):
         self.child('nova-compute', 'print("ERROR: bad host")\n'
                                    'raise SystemExit(2)')
         error = self.assertRaises(
-            lifecycle_demo.DemoFailure, self.demo.wait_until,
+            demo.DemoFailure, self.demo.wait_until,
             'nova-compute', lambda: False, 'register')
         self.assertEqual('nova-compute exited 2 before register: '
                          'ERROR: bad host', str(error))
@@ -320,7 +324,7 @@ class TestChildProcesses(test.TestCase):
     def test_wait_until_times_out(self):
         self.child('nova-api', 'import time; time.sleep(60)')
         error = self.assertRaises(
-            lifecycle_demo.DemoFailure, self.demo.wait_until,
+            demo.DemoFailure, self.demo.wait_until,
             'nova-api', lambda: False, 'start listening')
         self.assertIn('nova-api did not start listening within 1 s',
                       str(error))
@@ -333,7 +337,7 @@ class TestChildProcesses(test.TestCase):
                    'time.sleep(60)')
         self.demo.wait_until('nova-api', lambda: self.demo.console(
             'nova-api'), 'print')
-        error = self.assertRaises(lifecycle_demo.DemoFailure,
+        error = self.assertRaises(demo.DemoFailure,
                                   self.demo.stop, 'nova-api')
         self.assertEqual('nova-api exited 3 on SIGTERM: up', str(error))
 
@@ -344,7 +348,7 @@ class TestReport(test.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.state = lifecycle_demo.StateDir(
+        self.state = demo_state.StateDir(
             self.useFixture(fixtures.TempDir()).path)
         self.out = io.StringIO()
         self.demo = lifecycle_demo.LifecycleDemo(
