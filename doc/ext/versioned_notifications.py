@@ -36,8 +36,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import nested_parse_with_titles
 
 from nova.notifications.objects import json_schema
-
-import notification_catalog
+from tools import notification_catalog
 
 LOG = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@
 
 """The docs' notification catalog refuses what it cannot document."""
 
-import importlib.util
 import json
 import os
 import shutil
@@ -24,21 +23,8 @@ from nova.notifications.objects import base as notification
 from nova.notifications.objects import service as service_notification
 from nova.objects import base as nova_base
 from nova.objects import fields
+from tools import notification_catalog as catalog
 
-_CATALOG = os.path.normpath(os.path.join(
-    os.path.dirname(__file__), '..', '..', '..', 'doc', 'ext',
-    'notification_catalog.py'))
-
-
-def _load_catalog():
-    spec = importlib.util.spec_from_file_location('notification_catalog',
-                                                  _CATALOG)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-catalog = _load_catalog()
 
 # NOTE: these classes get their field properties without joining the
 # registry, so neither the docs nor the other tests ever see them.

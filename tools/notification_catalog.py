@@ -12,8 +12,10 @@
 
 """The catalog of versioned notifications, read from the code.
 
-Kept apart from the Sphinx extension so that the unit tests can check, with
-no Sphinx installed, that an undocumentable notification is refused.
+A module of the source tree's tools, apart from the Sphinx extension
+(``doc/ext/versioned_notifications.py``) that renders it, so that the unit
+tests import it and check, with no Sphinx installed, that an
+undocumentable notification is refused.
 """
 
 import inspect
@@ -25,8 +27,7 @@ from nova.notifications.objects import json_schema
 from nova.objects import base as nova_base
 from nova.tests import json_ref
 
-REPO_ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..',
-                                          '..'))
+REPO_ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..'))
 SAMPLES_DIR = os.path.join(REPO_ROOT, 'doc', 'notification_samples')
 
 _VERSION_COMMENT = re.compile(r'^\s*#\s*Version\s+(\d+\.\d+)\s*:\s*(.*)$')
