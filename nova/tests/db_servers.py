@@ -132,7 +132,11 @@ class DatabaseServer(object):
         user = self._user()
         if user:
             os.chown(self.base_dir, pwd.getpwnam(user).pw_uid, -1)
-        self.initialize()
+        try:
+            self.initialize()
+        except Exception:
+            self.stop()
+            raise
         with open(self.log_file, 'ab') as log:
             self.process = subprocess.Popen(
                 self.server_argv(), user=user, group=user,
@@ -249,15 +253,28 @@ class MySQLServer(DatabaseServer):
         user = self._user()
         return ['--user=%s' % user] if user else []
 
+    @property
+    def tmp_dir(self):
+        return os.path.join(self.base_dir, 'tmp')
+
     def initialize(self):
+        # NOTE: temporary tables go to a directory of the server's own: in
+        # the shared /tmp, two servers bootstrapping at once removed each
+        # other's. It runs as the mysql user already; with --user it would
+        # also try to chown the system's PAM plugin, which needs root.
+        os.mkdir(self.tmp_dir)
+        user = self._user()
+        if user:
+            os.chown(self.tmp_dir, pwd.getpwnam(user).pw_uid, -1)
         self._run([self.programs()[0], '--no-defaults',
                    '--datadir=%s' % self.data_dir, '--skip-test-db',
-                   '--auth-root-authentication-method=normal']
-                  + self._user_option())
+                   '--tmpdir=%s' % self.tmp_dir,
+                   '--auth-root-authentication-method=normal'])
 
     def server_argv(self):
         return [self.programs()[1], '--no-defaults',
                 '--datadir=%s' % self.data_dir, '--socket=%s' % self.socket,
+                '--tmpdir=%s' % self.tmp_dir,
                 '--pid-file=%s' % os.path.join(self.base_dir, 'mysqld.pid'),
                 '--bind-address=%s' % local_servers.LOOPBACK,
                 '--port=%d' % self.port, '--skip-name-resolve',
