@@ -22,12 +22,15 @@ the notification relay a console script runs.
 
 import os
 import shutil
+import signal
 import sys
 
+from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from sqlalchemy.engine import url as sa_url
 
+from nova import config
 from nova import exception
 from nova.notifications import relay
 from nova import rpc
@@ -49,6 +52,36 @@ def error(message, exit_code=FAILURE, program=None):
         LOG.error('%s cannot go on: %s', program, message)
     print('ERROR: %s' % message, file=sys.stderr)
     return exit_code
+
+
+# NOTE: the signals that stop a service, which waits for them with sigwait.
+STOP_SIGNALS = frozenset([signal.SIGTERM, signal.SIGINT])
+
+
+def configure_service(argv, program, setup):
+    """Block the stop signals, parse ``argv`` and run ``setup()``.
+
+    The signals are blocked before any thread exists, so every thread
+    inherits the mask and they wait for ``wait_for_stop``: no handler runs
+    at an arbitrary point (inside a lock or a transaction). Returns
+    ``(setup's result, None)``, or ``(None, USAGE_ERROR)`` after one ERROR
+    line for a configuration that cannot be used.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        config.parse_args(argv)
+        return setup(), None
+    except (cfg.Error, logging.LogConfigError) as problem:
+        return None, error(str(problem), USAGE_ERROR, program)
+    except exception.NovaException as problem:
+        return None, error(problem.format_message(), USAGE_ERROR, program)
+
+
+def wait_for_stop(program):
+    """Wait for SIGTERM or SIGINT (blocked by ``configure_service``)."""
+    signum = signal.sigwait(STOP_SIGNALS)
+    LOG.info('%s received %s, stopping', program,
+             signal.Signals(signum).name)
 
 
 def database_location(conf):

@@ -22,16 +22,13 @@ relay_flush_timeout`` seconds, and exits 0. It exits 1 when it cannot start
 (an unknown notification driver, say).
 """
 
-import signal
 import sys
 
-from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from nova.cmd import common
 import nova.conf
-from nova import config
 from nova import exception
 from nova import objects
 from nova import rpc
@@ -41,26 +38,21 @@ CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 BINARY = 'nova-compute'
-STOP_SIGNALS = frozenset([signal.SIGTERM, signal.SIGINT])
 
 
 def main(argv=None):
     """Run nova-compute until SIGTERM or SIGINT; return the exit code."""
-    argv = sys.argv if argv is None else argv
-    # NOTE: the stop signals are blocked before any thread exists, so every
-    # thread inherits the mask and the signals wait for sigwait below: no
-    # handler runs at an arbitrary point (inside a lock or a transaction).
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        config.parse_args(argv)
+    def setup():
         # NOTE: reads [DEFAULT] host and report_interval, so that a bad
         # value is reported here as a usage error.
-        server = service.Service.create(binary=BINARY)
-        relay = common.build_relay(CONF, BINARY)
-    except (cfg.Error, logging.LogConfigError) as error:
-        return common.error(str(error), common.USAGE_ERROR)
-    except exception.NovaException as error:
-        return common.error(error.format_message(), common.USAGE_ERROR)
+        return (service.Service.create(binary=BINARY),
+                common.build_relay(CONF, BINARY))
+
+    built, failed = common.configure_service(
+        sys.argv if argv is None else argv, BINARY, setup)
+    if failed is not None:
+        return failed
+    server, relay = built
     objects.register_all()
     try:
         failure = None
@@ -78,9 +70,7 @@ def main(argv=None):
                  'heartbeat every %(interval)d s',
                  {'binary': BINARY, 'uuid': server.service_ref.uuid,
                   'host': server.host, 'interval': server.report_interval})
-        signum = signal.sigwait(STOP_SIGNALS)
-        LOG.info('%s received %s, stopping', BINARY,
-                 signal.Signals(signum).name)
+        common.wait_for_stop(BINARY)
     finally:
         server.stop()
         if relay is not None:

@@ -26,17 +26,14 @@ migrated or unreachable); 2 bad usage or configuration (an unknown
 notification driver, an invalid transport URL, notifications turned off).
 """
 
-import signal
 import sys
 
-from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from nova.api.openstack.compute import wsgi as compute_wsgi
 from nova.cmd import common
 import nova.conf
-from nova import config
 from nova import exception
 from nova import rpc
 
@@ -44,23 +41,15 @@ CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 NAME = 'nova-notification-relay'
-STOP_SIGNALS = frozenset([signal.SIGTERM, signal.SIGINT])
 
 
 def main(argv=None):
     """Run a relay until SIGTERM or SIGINT; return the exit code."""
-    argv = sys.argv if argv is None else argv
-    # NOTE: blocked before any thread exists, so that the signals wait for
-    # sigwait below in the main thread.
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        config.parse_args(argv)
-        relay = common.build_relay(CONF, NAME, in_service=False)
-    except (cfg.Error, logging.LogConfigError) as error:
-        return common.error(str(error), common.USAGE_ERROR, NAME)
-    except exception.NovaException as error:
-        return common.error(error.format_message(),
-                            common.USAGE_ERROR, NAME)
+    relay, failed = common.configure_service(
+        sys.argv if argv is None else argv, NAME,
+        lambda: common.build_relay(CONF, NAME, in_service=False))
+    if failed is not None:
+        return failed
     if relay is None:
         return common.error('versioned notifications are turned off '
                             '([notifications] notification_format, '
@@ -76,9 +65,7 @@ def main(argv=None):
                             common.FAILURE, NAME)
     relay.start()
     try:
-        signum = signal.sigwait(STOP_SIGNALS)
-        LOG.info('%s received %s, stopping', NAME,
-                 signal.Signals(signum).name)
+        common.wait_for_stop(NAME)
     finally:
         relay.stop()
         rpc.cleanup()
