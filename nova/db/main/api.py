@@ -83,32 +83,6 @@ def _sqlite_write_ahead_log(dbapi_connection, connection_record):
             cursor.close()
 
 
-def _hold_sqlite_file_open(engine):
-    # NOTE: oslo.db gives SQLite files a NullPool: each transaction opens a
-    # connection and closes it, and closing the last connection of a
-    # database checkpoints its write-ahead log and removes it, which cost
-    # a third of a Service.save(). A connection held for the engine's life
-    # means no other close is the last; the log is still checkpointed as it
-    # grows (SQLite's autocheckpoint).
-    path = engine.url.database
-    if not path or path == ':memory:' or path.startswith('file:'):
-        return
-    try:
-        held = sqlite3.connect(path, check_same_thread=False)
-    except sqlite3.Error:
-        # NOTE: the engine's own connections will report what is wrong.
-        return
-    try:
-        # NOTE: a connection counts once it has read the database: it then
-        # holds its share of the log's index for as long as it is open.
-        held.execute('PRAGMA schema_version').fetchall()
-    except sqlite3.Error:
-        held.close()
-        return
-    sqlalchemy.event.listen(engine, 'engine_disposed',
-                            lambda engine: held.close())
-
-
 def _prepare_engine(engine):
     """Give an engine of nova's SQLite databases their settings above."""
     if engine.dialect.name != 'sqlite':
@@ -116,7 +90,6 @@ def _prepare_engine(engine):
     sqlalchemy.event.listen(engine, 'connect', _sqlite_write_ahead_log)
     sqlalchemy.event.listen(engine, 'set_connection_execution_options',
                             _sqlite_begin_immediate)
-    _hold_sqlite_file_open(engine)
 
 
 def context_manager(**config):

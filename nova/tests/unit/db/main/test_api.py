@@ -415,12 +415,3 @@ class TestSQLiteWriteTransactions(test.TestCase):
         self.addCleanup(other.close)
         other.execute('BEGIN IMMEDIATE')
         other.execute('ROLLBACK')
-
-    def test_the_log_is_not_checkpointed_at_every_transaction(self):
-        # NOTE: oslo.db closes a SQLite connection after each transaction;
-        # closing the last one would checkpoint and remove the log, a third
-        # of the cost of a write.
-        path = db.get_engine().url.database
-        with db.transaction(self.context):
-            db.service_get_all(self.context)
-        self.assertTrue(os.path.exists(path + '-wal'))
