@@ -49,7 +49,7 @@ class TestConcurrentSQLiteWriters(test.TestCase):
                     # deadlock.
                     manage_done.wait(0.5)
                     db_api.service_update(ctxt, service.id, {
-                        'report_count': row.report_count + 1})
+                        'report_count': row['report_count'] + 1})
             except Exception as error:
                 errors.append(error)
 
@@ -65,4 +65,4 @@ class TestConcurrentSQLiteWriters(test.TestCase):
         self.assertFalse(thread.is_alive())
         self.assertEqual([], errors)
         row = db_api.service_get(self.context, service.id)
-        self.assertEqual((1, True), (row.report_count, row.disabled))
+        self.assertEqual((1, True), (row['report_count'], row['disabled']))

@@ -90,7 +90,7 @@ class TestStart(ServiceRunnerTestCase):
         runner = self._runner()
         runner.start()
         record = self._record()
-        self.assertEqual(old.id, record.id)
+        self.assertEqual(old['id'], record.id)
         self.assertEqual(service_obj.SERVICE_VERSION, record.version)
         self.assertEqual([], self.notifier.versioned_notifications)
         self.assertEqual(1, len(objects.ServiceList.get_all(self.context)))

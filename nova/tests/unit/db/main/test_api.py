@@ -55,8 +55,8 @@ class TestServiceCreate(DbTestCase):
     def test_create_with_defaults(self):
         service = self._create()
         row, = self._rows()
-        self.assertEqual(service.id, row['id'])
-        self.assertEqual(service.uuid, row['uuid'])
+        self.assertEqual(service['id'], row['id'])
+        self.assertEqual(service['uuid'], row['uuid'])
         self.assertEqual(0, row['report_count'])
         self.assertFalse(row['disabled'])
         self.assertFalse(row['forced_down'])
@@ -93,8 +93,8 @@ class TestServiceCreate(DbTestCase):
     def test_duplicate_uuid(self):
         service = self._create()
         error = self.assertRaises(exception.ServiceUUIDExists, self._create,
-                                  host='host2', uuid=service.uuid)
-        self.assertIn(service.uuid, str(error))
+                                  host='host2', uuid=service['uuid'])
+        self.assertIn(service['uuid'], str(error))
         self.assertEqual(1, len(self._rows()))
 
     def test_duplicates_are_conflicts(self):
@@ -112,15 +112,16 @@ class TestServiceGet(DbTestCase):
         self.service = self._create()
 
     def test_get(self):
-        self.assertEqual(self.service.uuid,
-                         db.service_get(self.context, self.service.id).uuid)
+        service_id = self.service['id']
+        self.assertEqual(self.service['uuid'],
+                         db.service_get(self.context, service_id)['uuid'])
         self.assertEqual(
-            self.service.id,
-            db.service_get_by_uuid(self.context, self.service.uuid).id)
+            self.service['id'],
+            db.service_get_by_uuid(self.context, self.service['uuid'])['id'])
         self.assertEqual(
-            self.service.id,
+            self.service['id'],
             db.service_get_by_host_and_binary(self.context, 'host1',
-                                              'nova-compute').id)
+                                              'nova-compute')['id'])
 
     def test_missing(self):
         error = self.assertRaises(exception.ServiceNotFound, db.service_get,
@@ -137,11 +138,11 @@ class TestServiceGet(DbTestCase):
                          'host1.', str(error))
 
     def test_deleted_is_missing(self):
-        db.service_destroy(self.context, self.service.id)
+        db.service_destroy(self.context, self.service['id'])
         self.assertRaises(exception.ServiceNotFound, db.service_get,
-                          self.context, self.service.id)
+                          self.context, self.service['id'])
         self.assertRaises(exception.ServiceNotFound, db.service_get_by_uuid,
-                          self.context, self.service.uuid)
+                          self.context, self.service['uuid'])
         self.assertRaises(exception.HostBinaryNotFound,
                           db.service_get_by_host_and_binary,
                           self.context, 'host1', 'nova-compute')
@@ -150,21 +151,22 @@ class TestServiceGet(DbTestCase):
         other = self._create(host='host2', disabled=True)
         conductor = self._create(binary='nova-conductor', topic='conductor')
         gone = self._create(host='host3')
-        db.service_destroy(self.context, gone.id)
+        db.service_destroy(self.context, gone['id'])
 
         def ids(**filters):
-            return [service.id
+            return [service['id']
                     for service in db.service_get_all(self.context,
                                                       **filters)]
 
-        self.assertEqual([self.service.id, other.id, conductor.id], ids())
-        self.assertEqual([self.service.id, conductor.id], ids(host='host1'))
-        self.assertEqual([self.service.id, other.id],
+        mine = self.service['id']
+        self.assertEqual([mine, other['id'], conductor['id']], ids())
+        self.assertEqual([mine, conductor['id']], ids(host='host1'))
+        self.assertEqual([self.service['id'], other['id']],
                          ids(binary='nova-compute'))
-        self.assertEqual([other.id], ids(disabled=True))
-        self.assertEqual([self.service.id, conductor.id],
+        self.assertEqual([other['id']], ids(disabled=True))
+        self.assertEqual([self.service['id'], conductor['id']],
                          ids(disabled=False))
-        self.assertEqual([conductor.id],
+        self.assertEqual([conductor['id']],
                          ids(host='host1', binary='nova-conductor'))
         self.assertEqual([], ids(host='host3'))
 
@@ -176,10 +178,10 @@ class TestServiceUpdate(DbTestCase):
         self.service = self._create()
 
     def test_update(self):
-        updated = db.service_update(self.context, self.service.id,
+        updated = db.service_update(self.context, self.service['id'],
                                     {'disabled': True,
                                      'disabled_reason': 'maintenance'})
-        self.assertTrue(updated.disabled)
+        self.assertTrue(updated['disabled'])
         row, = self._rows()
         self.assertTrue(row['disabled'])
         self.assertEqual('maintenance', row['disabled_reason'])
@@ -188,7 +190,7 @@ class TestServiceUpdate(DbTestCase):
 
     def test_growing_report_count_sets_last_seen_up(self):
         before = timeutils.utcnow()
-        db.service_update(self.context, self.service.id,
+        db.service_update(self.context, self.service['id'],
                           {'report_count': 1})
         row, = self._rows()
         self.assertEqual(1, row['report_count'])
@@ -196,13 +198,13 @@ class TestServiceUpdate(DbTestCase):
         self.assertGreaterEqual(row['last_seen_up'], before)
 
     def test_same_report_count_leaves_last_seen_up(self):
-        db.service_update(self.context, self.service.id,
+        db.service_update(self.context, self.service['id'],
                           {'report_count': 0, 'version': 3})
         self.assertIsNone(self._rows()[0]['last_seen_up'])
 
     def test_given_last_seen_up_is_kept(self):
         when = datetime.datetime(2012, 10, 29, 13, 42, 5)
-        db.service_update(self.context, self.service.id,
+        db.service_update(self.context, self.service['id'],
                           {'report_count': 1, 'last_seen_up': when})
         self.assertEqual(when, self._rows()[0]['last_seen_up'])
 
@@ -210,7 +212,7 @@ class TestServiceUpdate(DbTestCase):
         when = datetime.datetime(2012, 10, 29, 13, 42, 5, 123456)
         timeutils.set_time_override(when)
         self.addCleanup(timeutils.clear_time_override)
-        db.service_update(self.context, self.service.id,
+        db.service_update(self.context, self.service['id'],
                           {'report_count': 1})
         row, = self._rows()
         self.assertEqual(when, row['last_seen_up'])
@@ -221,22 +223,22 @@ class TestServiceUpdate(DbTestCase):
                           self.context, 42, {'disabled': True})
 
     def test_deleted(self):
-        db.service_destroy(self.context, self.service.id)
+        db.service_destroy(self.context, self.service['id'])
         self.assertRaises(exception.ServiceNotFound, db.service_update,
-                          self.context, self.service.id, {'disabled': True})
+                          self.context, self.service['id'], {'disabled': True})
         self.assertFalse(self._rows()[0]['disabled'])
 
     def test_collisions(self):
         self._create(host='host2')
         error = self.assertRaises(exception.ServiceBinaryExists,
                                   db.service_update, self.context,
-                                  self.service.id,
+                                  self.service['id'],
                                   {'host': 'host2', 'topic': 'other'})
         self.assertEqual('Service with host host2 binary nova-compute '
                          'exists.', str(error))
         error = self.assertRaises(exception.ServiceTopicExists,
                                   db.service_update, self.context,
-                                  self.service.id,
+                                  self.service['id'],
                                   {'host': 'host2', 'binary': 'nova-other'})
         self.assertEqual('Service with host host2 topic compute exists.',
                          str(error))
@@ -248,21 +250,21 @@ class TestServiceDestroy(DbTestCase):
 
     def test_soft_delete(self):
         service = self._create()
-        db.service_destroy(self.context, service.id)
+        db.service_destroy(self.context, service['id'])
         row, = self._rows()
-        self.assertEqual(service.id, row['deleted'])
+        self.assertEqual(service['id'], row['deleted'])
         self.assertIsNotNone(row['deleted_at'])
-        self.assertEqual(service.uuid, row['uuid'])
+        self.assertEqual(service['uuid'], row['uuid'])
 
     def test_destroy_twice(self):
         service = self._create()
-        db.service_destroy(self.context, service.id)
+        db.service_destroy(self.context, service['id'])
         error = self.assertRaises(exception.ServiceNotFound,
                                   db.service_destroy, self.context,
-                                  service.id)
-        self.assertEqual('Service %s could not be found.' % service.id,
+                                  service['id'])
+        self.assertEqual('Service %s could not be found.' % service['id'],
                          str(error))
-        self.assertEqual(service.id, self._rows()[0]['deleted'])
+        self.assertEqual(service['id'], self._rows()[0]['deleted'])
 
     def test_destroy_missing(self):
         self.assertRaises(exception.ServiceNotFound, db.service_destroy,
@@ -272,16 +274,16 @@ class TestServiceDestroy(DbTestCase):
         # NOTE: deleted = id keeps the unique constraints satisfied by
         # any number of deleted rows of the same host and binary.
         first = self._create()
-        db.service_destroy(self.context, first.id)
+        db.service_destroy(self.context, first['id'])
         second = self._create()
-        db.service_destroy(self.context, second.id)
+        db.service_destroy(self.context, second['id'])
         third = self._create()
-        self.assertEqual([first.id, second.id, 0],
+        self.assertEqual([first['id'], second['id'], 0],
                          [row['deleted'] for row in self._rows()])
         self.assertEqual(
-            third.id,
+            third['id'],
             db.service_get_by_host_and_binary(self.context, 'host1',
-                                              'nova-compute').id)
+                                              'nova-compute')['id'])
 
 
 class TestTransaction(DbTestCase):
@@ -289,11 +291,11 @@ class TestTransaction(DbTestCase):
     def test_writes_commit_together(self):
         with db.transaction(self.context):
             service = self._create()
-            db.service_update(self.context, service.id, {'disabled': True})
+            db.service_update(self.context, service['id'], {'disabled': True})
             self._create(host='host2')
             # NOTE: the writes are visible inside the transaction only.
             self.assertTrue(db.service_get(self.context,
-                                           service.id).disabled)
+                                           service['id'])['disabled'])
             self.assertEqual([], self._rows())
         self.assertEqual([True, False],
                          [bool(row['disabled']) for row in self._rows()])
@@ -307,14 +309,14 @@ class TestTransaction(DbTestCase):
         def writes():
             with db.transaction(self.context):
                 self._create()
-                db.service_update(self.context, existing.id,
+                db.service_update(self.context, existing['id'],
                                   {'disabled': True})
-                db.service_destroy(self.context, existing.id)
+                db.service_destroy(self.context, existing['id'])
                 raise Boom()
 
         self.assertRaises(Boom, writes)
         row, = self._rows()
-        self.assertEqual(existing.id, row['id'])
+        self.assertEqual(existing['id'], row['id'])
         self.assertFalse(row['disabled'])
         self.assertEqual(0, row['deleted'])
 
