@@ -382,9 +382,10 @@ class Receiver(object):
         self._lock = threading.Lock()
 
     def receive(self, envelope):
+        """Print ``envelope``; return False once done, to leave it queued."""
         with self._lock:
             if self.done.is_set():
-                return
+                return False
             try:
                 if self.printer.handle(envelope):
                     self.count += 1
@@ -392,7 +393,7 @@ class Receiver(object):
                 # NOTE: the reader went away (| head): nothing left to do.
                 self.error = error
                 self.done.set()
-                return
+                return False
             if self.max_messages and self.count >= self.max_messages:
                 self.done.set()
 

@@ -40,37 +40,50 @@ def envelope(priority, publisher_id, event_type, payload, metadata):
 
 
 class EnvelopeEndpoint(object):
-    """An endpoint of every priority, calling ``callback(envelope)``."""
+    """An endpoint of every priority, calling ``callback(envelope)``.
+
+    A callback that returns ``False`` did not take the message: it goes
+    back to the queue, for another consumer or a later start.
+    """
 
     def __init__(self, callback):
         self.callback = callback
 
     def _receive(self, priority, publisher_id, event_type, payload,
                  metadata):
-        self.callback(envelope(priority, publisher_id, event_type, payload,
-                               metadata))
+        taken = self.callback(envelope(priority, publisher_id, event_type,
+                                       payload, metadata))
+        if taken is False:
+            return messaging.NotificationResult.REQUEUE
+        return messaging.NotificationResult.HANDLED
 
     def audit(self, ctxt, publisher_id, event_type, payload, metadata):
-        self._receive('audit', publisher_id, event_type, payload, metadata)
+        return self._receive('audit', publisher_id, event_type, payload,
+                             metadata)
 
     def debug(self, ctxt, publisher_id, event_type, payload, metadata):
-        self._receive('debug', publisher_id, event_type, payload, metadata)
+        return self._receive('debug', publisher_id, event_type, payload,
+                             metadata)
 
     def info(self, ctxt, publisher_id, event_type, payload, metadata):
-        self._receive('info', publisher_id, event_type, payload, metadata)
+        return self._receive('info', publisher_id, event_type, payload,
+                             metadata)
 
     def warn(self, ctxt, publisher_id, event_type, payload, metadata):
-        self._receive('warn', publisher_id, event_type, payload, metadata)
+        return self._receive('warn', publisher_id, event_type, payload,
+                             metadata)
 
     def error(self, ctxt, publisher_id, event_type, payload, metadata):
-        self._receive('error', publisher_id, event_type, payload, metadata)
+        return self._receive('error', publisher_id, event_type, payload,
+                             metadata)
 
     def critical(self, ctxt, publisher_id, event_type, payload, metadata):
-        self._receive('critical', publisher_id, event_type, payload,
-                      metadata)
+        return self._receive('critical', publisher_id, event_type, payload,
+                             metadata)
 
     def sample(self, ctxt, publisher_id, event_type, payload, metadata):
-        self._receive('sample', publisher_id, event_type, payload, metadata)
+        return self._receive('sample', publisher_id, event_type, payload,
+                             metadata)
 
 
 def transport_url(conf, override=None):
@@ -82,6 +95,13 @@ def transport_url(conf, override=None):
     """
     return (override or conf.oslo_messaging_notifications.transport_url or
             conf.transport_url)
+
+
+# NOTE: the messages a listener takes from the queue ahead of its callback
+# (unless [oslo_messaging_rabbit] rabbit_qos_prefetch_count says otherwise).
+# Without a limit the broker sends the whole backlog at once, and a listener
+# that stops early (--max-messages) has to hand all of it back first.
+PREFETCH = 100
 
 
 def start_listener(conf, callback, url=None, pool=None):
@@ -97,13 +117,15 @@ def start_listener(conf, callback, url=None, pool=None):
     The queue exists when this returns: what is sent from then on is
     received. Returns ``(listener, transport)``; stop with ``stop_listener``.
     """
+    conf.set_default('rabbit_qos_prefetch_count', PREFETCH,
+                     group='oslo_messaging_rabbit')
     transport = messaging.get_notification_transport(conf, url=url)
     exchange = conf.control_exchange
     targets = [messaging.Target(exchange=exchange, topic=topic)
                for topic in conf.notifications.versioned_notifications_topics]
     listener = messaging.get_notification_listener(
         transport, targets, [EnvelopeEndpoint(callback)],
-        executor='threading', pool=pool)
+        executor='threading', pool=pool, allow_requeue=True)
     try:
         # NOTE: one worker, or the executor's thread pool would hand over
         # messages out of order.

@@ -281,7 +281,8 @@ class TestReceiver(testtools.TestCase):
         self.assertFalse(run.done.is_set())
         run.receive(envelope(message_id='m2'))
         self.assertTrue(run.done.is_set())
-        run.receive(envelope(message_id='m3'))
+        # NOTE: False leaves the message on the queue for others.
+        self.assertIs(False, run.receive(envelope(message_id='m3')))
         self.assertEqual(2, run.count)
 
     def test_filtered_out_do_not_count(self):

@@ -12,6 +12,7 @@
 
 """A listener endpoint puts each notification back together as sent."""
 
+import oslo_messaging as messaging
 import testtools
 
 from nova.notifications import listener
@@ -45,3 +46,11 @@ class TestEnvelope(testtools.TestCase):
             getattr(endpoint, priority)({}, 'p', 'e', {}, METADATA)
         self.assertEqual([priority.upper() for priority in priorities],
                          [envelope['priority'] for envelope in received])
+
+    def test_a_message_not_taken_goes_back_to_the_queue(self):
+        taken = listener.EnvelopeEndpoint(lambda envelope: None)
+        left = listener.EnvelopeEndpoint(lambda envelope: False)
+        self.assertEqual(messaging.NotificationResult.HANDLED,
+                         taken.info({}, 'p', 'e', {}, METADATA))
+        self.assertEqual(messaging.NotificationResult.REQUEUE,
+                         left.info({}, 'p', 'e', {}, METADATA))
