@@ -33,7 +33,8 @@ default), or one line of a readable table (``--format table``).
 ``--services`` keeps a table of the live services built from the
 ``service.*`` notifications alone (see ``nova.notifications.consumer`` for
 how duplicates, unknown services, late messages and deletes are handled).
-On a terminal it shows the table, redrawn in place at most twice a second;
+On a terminal it shows the count of live services and the last changed
+ones that fit the screen, redrawn in place at most twice a second;
 piped, it writes one line per service notification: with ``--format json``
 (the default when piped) a JSON object with the event, what it did to the
 table (``outcome``) and the service it added, updated or removed; with
@@ -218,15 +219,22 @@ def service_line(state):
                     if column not in ('last_event', 'last_timestamp'))
 
 
-def services_table(table):
-    """The live services of ``table`` as a readable table."""
+def services_table(states):
+    """The services ``states`` as a readable table, in that order."""
     pretty = prettytable.PrettyTable(consumer.SERVICE_COLUMNS)
     pretty.align = 'l'
-    for state in table.services():
+    for state in states:
         values = state.as_dict()
         pretty.add_row([_cell(values[column])
                         for column in consumer.SERVICE_COLUMNS])
     return pretty.get_string()
+
+
+# NOTE: the lines a terminal's table needs besides its rows: the last
+# event, the caption, the table's top, header, rule and bottom, and the
+# line the cursor ends on.
+_TABLE_FRAME_LINES = 7
+_DEFAULT_TERMINAL_LINES = 24
 
 
 class Printer(object):
@@ -363,11 +371,23 @@ class Printer(object):
                 except (BrokenPipeError, ValueError):
                     pass
 
+    def _terminal_lines(self):
+        try:
+            return os.get_terminal_size(self.out.fileno()).lines
+        except (OSError, ValueError):
+            return _DEFAULT_TERMINAL_LINES
+
     def _draw(self):
+        # NOTE: a screenful, not the whole table: drawing 10,000 rows twice
+        # a second cost more than receiving the notifications.
         self._due = None
         self._drawn_at = self._clock()
-        self.out.write(_CLEAR_SCREEN + self._last_line + '\n' +
-                       services_table(self.table) + '\n')
+        shown = self.table.recently_changed(
+            max(self._terminal_lines() - _TABLE_FRAME_LINES, 1))
+        caption = ('%d live services, the %d last changed first'
+                   % (len(self.table), len(shown)))
+        self.out.write(_CLEAR_SCREEN + self._last_line + '\n' + caption +
+                       '\n' + services_table(shown) + '\n')
 
 
 class Receiver(object):

@@ -62,6 +62,7 @@ host and binary.
 import collections
 import datetime
 import fnmatch
+import itertools
 
 # NOTE: what oslo.messaging writes, str(datetime.utcnow()): the fraction is
 # left out when it is zero.
@@ -219,6 +220,16 @@ class ServiceTable(object):
         return sorted(self._services.values(),
                       key=lambda s: (s.host or '', s.binary or '',
                                      s.uuid or ''))
+
+    def recently_changed(self, count):
+        """Return up to ``count`` live services, the last changed first.
+
+        Costs O(count), whatever the size of the table.
+        """
+        # NOTE: a change removes and adds its service again, so the dict's
+        # order is the order of the last changes.
+        return list(itertools.islice(reversed(self._services.values()),
+                                     count))
 
     def apply(self, envelope):
         """Apply one notification (as received); return what it did.

@@ -173,6 +173,24 @@ class TestPrinter(testtools.TestCase):
         printer.handle(envelope(message_id='m50'))
         self.assertEqual(3, out.getvalue().count(cmd._CLEAR_SCREEN))
 
+    def test_terminal_shows_a_screenful_of_the_last_changed(self):
+        out = Terminal()
+        printer = cmd.Printer(options(services=True), out)
+        self.addCleanup(printer.close)
+        with printer._lock:
+            for index in range(100):
+                printer.table.apply(consumer_tests.notification(
+                    host='host%d' % index,
+                    uuid='00000000-0000-4000-8000-%012d' % index))
+            printer._draw()
+        screen = out.getvalue().rsplit(cmd._CLEAR_SCREEN, 1)[1]
+        lines = screen.splitlines()
+        self.assertEqual(cmd._DEFAULT_TERMINAL_LINES - 1, len(lines))
+        self.assertEqual('100 live services, the 17 last changed first',
+                         lines[1])
+        self.assertIn('host99 ', lines[5])
+        self.assertIn('host83 ', lines[-2])
+
 
 class TestSeed(testtools.TestCase):
 
@@ -264,7 +282,7 @@ class TestRendering(testtools.TestCase):
                                                 second=1))
         table.apply(consumer_tests.notification(
             host='host1', disabled=True, reason='maintenance', second=2))
-        text = cmd.services_table(table)
+        text = cmd.services_table(table.services())
         lines = [line for line in text.splitlines()
                  if UUID1 in line or UUID2 in line]
         self.assertIn(UUID1, lines[0])

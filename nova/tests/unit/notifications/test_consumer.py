@@ -103,6 +103,19 @@ class TestUnknownServices(ServiceTableTestCase):
         self.assertEqual('disabled', self.table.services()[0].status)
 
 
+class TestRecentlyChanged(ServiceTableTestCase):
+
+    def test_last_changed_first(self):
+        self.table.apply(notification(host='host1', uuid=UUID1, second=1))
+        self.table.apply(notification(host='host2', uuid=UUID2, second=2))
+        self.assertEqual(['host2', 'host1'], [
+            state.host for state in self.table.recently_changed(5)])
+        self.table.apply(notification(host='host1', uuid=UUID1, second=3,
+                                      disabled=True))
+        self.assertEqual(['host1'], [
+            state.host for state in self.table.recently_changed(1)])
+
+
 class TestDuplicates(ServiceTableTestCase):
 
     def test_same_message_id_is_applied_once(self):
