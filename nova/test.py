@@ -12,7 +12,6 @@
 
 """Base classes of nova's tests."""
 
-import logging
 import os
 
 import fixtures
@@ -32,10 +31,6 @@ CONF = nova.conf.CONF
 # private servers (nova.tests.db_servers).
 DATABASE_SCENARIOS = [(backend, {'DATABASE': backend})
                       for backend in ('sqlite', 'postgresql', 'mysql')]
-
-
-def _env_flag(name):
-    return os.environ.get(name, '').lower() in ('1', 'true', 'yes')
 
 
 class TestCase(testtools.TestCase):
@@ -58,14 +53,7 @@ class TestCase(testtools.TestCase):
         if timeout > 0:
             timeout = max(timeout, self.TIMEOUT)
             self.useFixture(fixtures.Timeout(timeout, gentle=True))
-        if _env_flag('OS_STDOUT_CAPTURE'):
-            stdout = self.useFixture(fixtures.StringStream('stdout')).stream
-            self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
-        if _env_flag('OS_STDERR_CAPTURE'):
-            stderr = self.useFixture(fixtures.StringStream('stderr')).stream
-            self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
-        self.stdlog = self.useFixture(fixtures.FakeLogger(
-            level=logging.DEBUG, format='%(levelname)s %(name)s %(message)s'))
+        self.stdlog = self.useFixture(nova_fixtures.OutputCapture()).log
         self.conf = self.useFixture(nova_fixtures.ConfFixture(CONF))
         if self.USES_DB:
             self.useFixture(nova_fixtures.Database(self.DATABASE))

@@ -15,6 +15,7 @@
 import atexit
 import collections
 import http.server
+import logging
 import os
 import secrets
 import shutil
@@ -61,6 +62,29 @@ def _migrated_template():
             engine.dispose()
             _TEMPLATE_DB = path
         return _TEMPLATE_DB
+
+
+def _env_flag(name):
+    return os.environ.get(name, '').lower() in ('1', 'true', 'yes')
+
+
+class OutputCapture(fixtures.Fixture):
+    """One test's stdout, stderr and log records, attached to its result.
+
+    stdout and stderr are captured when ``OS_STDOUT_CAPTURE`` and
+    ``OS_STDERR_CAPTURE`` say so (tox sets both); log records of every
+    level always are, in ``log`` (a ``fixtures.FakeLogger``).
+    """
+
+    def _setUp(self):
+        if _env_flag('OS_STDOUT_CAPTURE'):
+            stdout = self.useFixture(fixtures.StringStream('stdout')).stream
+            self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
+        if _env_flag('OS_STDERR_CAPTURE'):
+            stderr = self.useFixture(fixtures.StringStream('stderr')).stream
+            self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+        self.log = self.useFixture(fixtures.FakeLogger(
+            level=logging.DEBUG, format='%(levelname)s %(name)s %(message)s'))
 
 
 class ConfFixture(config_fixture.Config):

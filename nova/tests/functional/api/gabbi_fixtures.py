@@ -19,6 +19,7 @@ their integer ids as ``$ENVIRON['COMPUTE1_ID']``...).
 """
 
 import os
+from wsgiref import validate
 
 from gabbi import fixture
 
@@ -59,8 +60,14 @@ def _current_app(environ, start_response):
 
 
 def setup_app():
-    """The intercepted application: nova-api's, on the fixture's state."""
-    return _current_app
+    """The intercepted application: nova-api's, on the fixture's state.
+
+    It is wrapped in the standard library's WSGI validator, so a response
+    a real server would refuse (a header that is not a str, a body on a
+    204...) fails the test, as wsgi-intercept's STRICT_RESPONSE_HEADERS
+    does for placement's gabbi tests.
+    """
+    return validate.validator(_current_app)
 
 
 class APIFixture(fixture.GabbiFixture):

@@ -10,13 +10,19 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Load the declarative API tests of ``gabbits/`` (gabbi)."""
+"""Load the declarative API tests of ``gabbits/`` (gabbi).
+
+The HTTP contract of the API lives there; Python tests say what YAML
+cannot (notifications, heartbeats, configuration, concurrency).
+"""
 
 import os
 
 from gabbi import driver
 
+from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional.api import gabbi_fixtures
+
 
 TESTS_DIR = os.path.join(os.path.dirname(__file__), 'gabbits')
 
@@ -26,4 +32,5 @@ def load_tests(loader, tests, pattern):
     return driver.build_tests(TESTS_DIR, loader,
                               intercept=gabbi_fixtures.setup_app,
                               fixture_module=gabbi_fixtures,
+                              inner_fixtures=[nova_fixtures.OutputCapture],
                               test_loader_name=__name__)
