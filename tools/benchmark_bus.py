@@ -25,15 +25,23 @@ listener receives, in a process of its own (this script run with
   call's own duration, and the time from the call returning to the listener
   receiving its ``service.update`` (negative when the notification arrived
   first). Then the same rates with the broker stopped: the request path
-  does not wait for the bus, so the call durations should look alike;
+  does not wait for the bus, so the call durations should look alike.
+  With ``--separate-relay``, nova-api runs with ``[notifications]
+  relay_in_services = false`` and ``nova-notification-relay`` publishes
+  from a process of its own;
 * relay drain: a backlog of ``--messages`` (default 20,000) pending
   ``service.update`` rows of 1,000 services is published by one relay
   (``[notifications] relay_publishers`` connections) to the listener, order
   per service checked, next to one plain oslo.messaging ``Notifier``
   publishing the same messages from one thread; both rates are measured at
-  the listener, from the start to the last arrival.
+  the listener, from the start to the last arrival;
+* consumer: ``nova-notifications listen --services`` reads a backlog of
+  ``--services`` (default 10,000) ``service.create`` then ``--updates``
+  (default 40,000) ``service.update`` from the broker, printing lines to a
+  pipe, then the table to a terminal (a pseudo-terminal).
 
 Usage: tools/benchmark_bus.py [--rate R] [--duration S] [--messages N]
+                              [--services N] [--updates N] [--only PART]
 """
 
 import argparse
@@ -41,6 +49,7 @@ import concurrent.futures
 import json
 import logging
 import os
+import pty
 import shutil
 import statistics
 import subprocess
@@ -137,18 +146,22 @@ def _percentiles(values_ms):
 class Deployment(object):
     """A state directory with its nova.conf, and nova-api when started."""
 
-    def __init__(self, state_path, transport_url):
+    def __init__(self, state_path, transport_url, separate_relay=False):
         self.config_file = os.path.join(state_path, 'nova.conf')
+        self.separate_relay = separate_relay
         processes.write_config(self.config_file, {
             'DEFAULT': {'state_path': state_path,
                         'transport_url': transport_url},
             'database': {
                 'connection': 'sqlite:///%s/nova.sqlite' % state_path},
             'wsgi': {'threads': 16},
+            'notifications': {
+                'relay_in_services': str(not separate_relay).lower()},
             'oslo_messaging_notifications': {'driver': 'messagingv2'},
             'oslo_messaging_rabbit': {'amqp_durable_queues': 'true'},
         })
         self._api = None
+        self._relay = None
 
     def run(self, program, *args):
         return subprocess.run(
@@ -161,17 +174,31 @@ class Deployment(object):
         self._api = processes.NovaAPIProcess(self.config_file,
                                              timeout=_START_TIMEOUT)
         self._api.setUp()
+        if self.separate_relay:
+            self._relay = subprocess.Popen(
+                common.console_script('nova-notification-relay') +
+                ['--config-file', self.config_file],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return self._api.url + '/v2.1'
 
     def stop(self):
+        if self._relay is not None:
+            self._relay.terminate()
+            try:
+                self._relay.wait(_START_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self._relay.kill()
+                self._relay.wait()
+            self._relay = None
         if self._api is not None:
             self._api.cleanUp()
             self._api = None
 
 
-def latency(state_path, broker, rate, duration, broker_down=False):
+def latency(state_path, broker, rate, duration, broker_down=False,
+            separate_relay=False):
     url = broker.transport_url
-    api = Deployment(state_path, url)
+    api = Deployment(state_path, url, separate_relay)
     api.run('nova-manage', 'db', 'sync')
     prefix = 'latency-%d-%s-host' % (rate, 'down' if broker_down else 'up')
     for index in range(8):
@@ -220,11 +247,13 @@ def latency(state_path, broker, rate, duration, broker_down=False):
         api.stop()
         if broker_down:
             broker.start()
-    print('%d PUT/s for %.0f s, broker %s: %d PUTs in %.2f s (%.0f/s '
-          'achieved)%s' % (rate, duration, 'stopped' if broker_down else 'up',
-                           total, elapsed, total / elapsed,
-                           '' if broker_down else ', %d of them received'
-                           % len(set(arrivals) & set(sent))))
+    print('%d PUT/s for %.0f s, broker %s, relay %s: %d PUTs in %.2f s '
+          '(%.0f/s achieved)%s'
+          % (rate, duration, 'stopped' if broker_down else 'up',
+             'in its own process' if separate_relay else 'in nova-api',
+             total, elapsed, total / elapsed,
+             '' if broker_down else ', %d of them received'
+             % len(set(arrivals) & set(sent))))
     p50, p99, worst = _percentiles(
         [(returned[key] - sent[key]) * 1000 for key in returned])
     print('  %-31s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms'
@@ -357,6 +386,129 @@ def drain(ctxt, url, messages, rounds):
               % (len(ratios), statistics.median(ratios)))
 
 
+# The consumer: nova-notifications listen --services, fed by the broker.
+
+_CONSUMER_TOPIC = 'bench_consumer'
+
+
+def _consumer_backlog(template, services, updates):
+    """Queue ``services`` service.create then ``updates`` service.update."""
+    transport = messaging.get_notification_transport(CONF)
+    notifier = messaging.Notifier(transport, driver='messagingv2',
+                                  topics=[_CONSUMER_TOPIC])
+    publishers = [notifier.prepare(publisher_id='nova-compute:host%d' % index)
+                  for index in range(services)]
+    for index in range(services + updates):
+        service = index % services
+        data = dict(template['nova_object.data'],
+                    uuid='00000000-0000-4000-8000-%012d' % service,
+                    host='host%d' % service, disabled=bool(index % 2),
+                    report_count=index)
+        publishers[service].info(
+            {}, 'service.create' if index < services else 'service.update',
+            dict(template, **{'nova_object.data': data}))
+    transport.cleanup()
+
+
+def _listen_seconds(config_file, url, messages, terminal):
+    """Wall seconds of ``listen --services`` taking ``messages`` queued.
+
+    ``nova-notifications`` prints to a pipe, or to a pseudo-terminal.
+    """
+    command = common.console_script('nova-notifications') + [
+        '--config-file', config_file, 'listen', '--transport-url', url,
+        '--services', '--max-messages', str(messages), '--timeout', '300']
+    if terminal:
+        reader, writer = pty.openpty()
+    else:
+        reader, writer = os.pipe()
+    start = time.monotonic()
+    process = subprocess.Popen(command, stdout=writer,
+                               stderr=subprocess.PIPE, text=True)
+    os.close(writer)
+
+    def drain():
+        try:
+            while os.read(reader, 65536):
+                pass
+        except OSError:
+            # NOTE: a terminal's reading end says EIO once the writer left.
+            pass
+    reading = threading.Thread(target=drain)
+    reading.start()
+    errors = process.stderr.read()
+    returncode = process.wait()
+    seconds = time.monotonic() - start
+    reading.join()
+    os.close(reader)
+    if returncode != 0:
+        raise RuntimeError('nova-notifications exited %d: %s'
+                           % (returncode, errors.strip()))
+    return seconds
+
+
+class _Counter(object):
+    """An endpoint that only counts, as the least any listener does."""
+
+    def __init__(self, count):
+        self.count = count
+        self.done = threading.Event()
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        self.count -= 1
+        if self.count <= 0:
+            self.done.set()
+
+
+def _bare_listener_rate(messages):
+    """Messages/s of an oslo.messaging listener whose endpoint only counts."""
+    transport = messaging.get_notification_transport(CONF)
+    counter = _Counter(messages)
+    listener = messaging.get_notification_listener(
+        transport, [messaging.Target(exchange=CONF.control_exchange,
+                                     topic=_CONSUMER_TOPIC)],
+        [counter], executor='threading')
+    start = time.monotonic()
+    listener.start(override_pool_size=1)
+    counter.done.wait(300)
+    seconds = time.monotonic() - start
+    listener.stop()
+    listener.wait()
+    transport.cleanup()
+    return messages / seconds if counter.done.is_set() else None
+
+
+def consumer(ctxt, state_path, url, services, updates):
+    """Print the rate of the consumer on a backlog, in both output modes.
+
+    Each mode reads one queued notification (the process's start,
+    connection and first message), then a backlog; the rate is the backlog
+    less one divided by the difference of the two times. Then an
+    oslo.messaging listener that only counts reads the same backlog, in
+    this process: what the bus and the driver allow any consumer.
+    """
+    config_file = os.path.join(state_path, 'consumer.conf')
+    processes.write_config(config_file, {
+        'notifications': {'versioned_notifications_topics': _CONSUMER_TOPIC},
+        'oslo_messaging_rabbit': {'amqp_durable_queues': 'true'},
+    })
+    template = _template(ctxt)
+    messages = services + updates
+    for terminal in (False, True):
+        _consumer_backlog(template, 1, 0)
+        first = _listen_seconds(config_file, url, 1, terminal)
+        _consumer_backlog(template, services, updates)
+        rest = _listen_seconds(config_file, url, messages, terminal)
+        print('nova-notifications listen --services, %d services, %d '
+              'queued notifications, %s: %.0f msg/s (%.1f s, %.1f s for one)'
+              % (services, messages,
+                 'table on a terminal' if terminal else 'lines to a pipe',
+                 (messages - 1) / (rest - first), rest, first))
+    _consumer_backlog(template, services, updates)
+    print('oslo.messaging listener that only counts, same backlog: %.0f '
+          'msg/s' % (_bare_listener_rate(messages) or 0))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--rate', type=float, action='append',
@@ -369,6 +521,19 @@ def main():
                              '(default: 20000)')
     parser.add_argument('--rounds', type=int, default=3,
                         help='rounds of the drain figures (default: 3)')
+    parser.add_argument('--services', type=int, default=10000,
+                        help='services of the consumer figures '
+                             '(default: 10000)')
+    parser.add_argument('--updates', type=int, default=40000,
+                        help='service.update notifications of the consumer '
+                             'figures, after one service.create per service '
+                             '(default: 40000)')
+    parser.add_argument('--separate-relay', action='store_true',
+                        help='latency with relay_in_services = false and '
+                             'nova-notification-relay in its own process')
+    parser.add_argument('--only', choices=('latency', 'drain', 'consumer'),
+                        action='append',
+                        help='run only these parts (repeatable; default: all)')
     parser.add_argument('--receive', metavar='URL', help=argparse.SUPPRESS)
     parser.add_argument('--pool', help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -391,13 +556,20 @@ def main():
         print('Private RabbitMQ on 127.0.0.1:%d, booted in %.1f s; state '
               'in %s; %d CPUs' % (broker.port, broker.boot_seconds,
                                   state_path, os.cpu_count()))
-        for broker_down in (False, True):
-            for rate in args.rate or [100, 200]:
-                latency(state_path, broker, rate, args.duration,
-                        broker_down=broker_down)
+        parts = args.only or ('latency', 'drain', 'consumer')
+        if 'latency' in parts:
+            for broker_down in (False, True):
+                for rate in args.rate or [100, 200]:
+                    latency(state_path, broker, rate, args.duration,
+                            broker_down=broker_down,
+                            separate_relay=args.separate_relay)
         _configure(state_path, broker.transport_url)
         ctxt = nova_context.get_admin_context()
-        drain(ctxt, broker.transport_url, args.messages, args.rounds)
+        if 'drain' in parts:
+            drain(ctxt, broker.transport_url, args.messages, args.rounds)
+        if 'consumer' in parts:
+            consumer(ctxt, state_path, broker.transport_url, args.services,
+                     args.updates)
     finally:
         rpc.cleanup()
         broker.destroy()

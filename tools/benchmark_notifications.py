@@ -23,7 +23,8 @@ disturb it little; the ratio to the floor is computed from the medians:
 * save / create+destroy: ``Service`` changes with their notifications;
 * GET /os-services with 1,000, 10,000 and 100,000 services, in process
   (the WSGI application, JSON included), with the peak of Python memory
-  allocated while serving it;
+  allocated while serving it, and the peak RSS above its resting RSS of
+  a ``nova-api`` process serving 10,000;
 * consumer: events applied per second by ``ServiceTable`` holding 10,
   1,000 and 10,000 services.
 
@@ -47,6 +48,7 @@ import tracemalloc
 from oslo_messaging.notify import _impl_test
 import webob
 
+from nova.api import client as compute_client
 from nova.api.openstack.compute import wsgi as compute_wsgi
 import nova.conf
 from nova import context as nova_context
@@ -58,6 +60,7 @@ from nova.notifications.objects import service as service_notification
 from nova.notifications import outbox
 from nova import objects
 from nova import rpc
+from nova.tests.functional import processes
 
 CONF = nova.conf.CONF
 
@@ -177,6 +180,40 @@ def _get_figures(count, rounds):
     return cpu_ms, peak / 2 ** 20, size
 
 
+def _rss_kib(pid, field):
+    with open('/proc/%d/status' % pid) as status:
+        for line in status:
+            if line.startswith(field + ':'):
+                return int(line.split()[1])
+    raise LookupError(field)
+
+
+def _api_memory(state_path):
+    """nova-api's RSS at rest and its peak above it serving the list (MiB).
+
+    The process is warmed up with one small request first; the kernel's
+    peak (``VmHWM``) is then reset (``/proc/PID/clear_refs``), so the peak
+    read after ``GET /os-services`` is the list's alone.
+    """
+    config_file = os.path.join(state_path, 'nova-api.conf')
+    processes.write_config(config_file, {
+        'DEFAULT': {'state_path': state_path, 'transport_url': 'fake:/'},
+        'database': {'connection': CONF.database.connection},
+        'oslo_messaging_notifications': {'driver': 'test'},
+    })
+    with processes.NovaAPIProcess(config_file) as api:
+        client = compute_client.ComputeClient(api.url + '/v2.1',
+                                              microversion='2.53')
+        client.request('GET', '/os-services?host=none')
+        with open('/proc/%d/clear_refs' % api.pid, 'w') as clear_refs:
+            clear_refs.write('5')
+        idle = _rss_kib(api.pid, 'VmRSS')
+        response = client.request('GET', '/os-services')
+        assert response.status == 200, response
+        peak = _rss_kib(api.pid, 'VmHWM')
+    return idle / 1024, (peak - idle) / 1024
+
+
 def _consumer_rate(count, events, rounds):
     """Events applied per CPU second by a table of ``count`` services."""
     def message(index, event_type='service.update'):
@@ -220,6 +257,8 @@ def main():
         figures = _message_figures(ctxt, calls, args.rounds)
         listings = {count: _get_figures(count, max(args.rounds // 2, 3))
                     for count in sizes}
+        _fill(10000)
+        api_idle, api_peak = _api_memory(state_path)
     finally:
         rpc.cleanup()
         shutil.rmtree(state_path, ignore_errors=True)
@@ -245,6 +284,8 @@ def main():
         print('%-46s: %9.1f ms  peak %5.1f MiB allocated, %d bytes'
               % ('GET /os-services, %d services' % count, cpu_ms, peak_mib,
                  size))
+    print('%-46s: %9.1f MiB above %.1f MiB at rest (RSS)'
+          % ('nova-api peak serving 10000 services', api_peak, api_idle))
     for count, rate in rates.items():
         print('%-46s: %9.0f events/s'
               % ('consumer apply, %d services' % count, rate))
