@@ -73,8 +73,12 @@ class TestBrokerFailures(base.BusTestCase):
         return db_api.notification_outbox_status(self.context)['pending']
 
     def _outage_errors(self):
+        # NOTE: about this test's service only: a publisher that an earlier
+        # test of this process left stuck on its silent bus (relays leave
+        # such daemon threads behind) may fail, and log, during this test.
         return [line for line in self.stdlog.output.splitlines()
-                if line.startswith('ERROR nova.notifications.relay')]
+                if line.startswith('ERROR nova.notifications.relay') and
+                self.service.uuid in line]
 
     def _wait_for_log(self, text, timeout=15.0):
         deadline = time.monotonic() + timeout
@@ -85,11 +89,10 @@ class TestBrokerFailures(base.BusTestCase):
             time.sleep(0.05)
 
     def _assert_outage_logged_once(self, password):
-        self._wait_for_log('Cannot publish notification')
+        self._wait_for_log('Cannot publish notification service.update '
+                           'for service %s' % self.service.uuid)
         errors = self._outage_errors()
         self.assertEqual(1, len(errors), '\n'.join(errors))
-        self.assertIn('service.update for service %s' % self.service.uuid,
-                      errors[0])
         self.assertNotIn(password, self.stdlog.output)
 
     def _assert_delivered_in_order(self, reasons, listener=None):
