@@ -118,9 +118,9 @@ class DeliveryTestCase(base.BusTestCase):
 
 
 class TestBrokerRestartMidStream(DeliveryTestCase):
-    """2,000 changes from 4 clients; the broker stops by pid and restarts."""
+    """400 changes from 4 clients; the broker stops by pid and restarts."""
 
-    CHANGES = 2000
+    CHANGES = 400
     CLIENTS = 4
 
     def _changes_across_a_restart(self, stop_signal):
