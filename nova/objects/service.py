@@ -89,6 +89,15 @@ class Service(base.NovaPersistentObject, base.NovaObject,
             action='obj_load_attr',
             reason='attribute %s is not lazy-loadable' % attrname)
 
+    @staticmethod
+    def transaction(context):
+        """Return a context manager: Service calls in it share a transaction.
+
+        A service read then saved in it is read and written in one database
+        transaction, on one connection; nothing is written if it raises.
+        """
+        return db.transaction(context)
+
     @classmethod
     def get_by_id(cls, context, service_id):
         return cls._from_db_object(context, cls(),

@@ -647,3 +647,28 @@ class TestServiceInCallerTransaction(ServiceTestCase):
             service.save()
         self.assertFalse(self._payload_data(0)['disabled'])
         self.assertTrue(self._payload_data(1)['disabled'])
+
+    def test_service_transaction_reads_and_saves_together(self):
+        service = self._create()
+        self.notifier.wait_for_versioned_notifications(1)
+        self.notifier.reset()
+
+        class Abort(Exception):
+            pass
+
+        def change_then_fail():
+            with objects.Service.transaction(self.context):
+                same = objects.Service.get_by_uuid(self.context,
+                                                   service.uuid)
+                same.disabled = True
+                same.save()
+                raise Abort()
+
+        self.assertRaises(Abort, change_then_fail)
+        self.assertFalse(self._row(service.id)['disabled'])
+        with objects.Service.transaction(self.context):
+            same = objects.Service.get_by_uuid(self.context, service.uuid)
+            same.disabled = True
+            same.save()
+        self.assertTrue(self._row(service.id)['disabled'])
+        self.assertEqual(['service.update'], self._event_types())
