@@ -75,6 +75,7 @@ from nova import objects
 from nova import rpc
 from nova.tests.functional.bus import broker as bus_broker
 from nova.tests.functional import processes
+from nova.tests import local_servers
 
 CONF = nova.conf.CONF
 
@@ -183,12 +184,7 @@ class Deployment(object):
 
     def stop(self):
         if self._relay is not None:
-            self._relay.terminate()
-            try:
-                self._relay.wait(_START_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self._relay.kill()
-                self._relay.wait()
+            local_servers.stop_process(self._relay, _START_TIMEOUT)
             self._relay = None
         if self._api is not None:
             self._api.cleanUp()

@@ -26,7 +26,6 @@ import atexit
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -168,13 +167,7 @@ class DatabaseServer(object):
     def stop(self):
         """Stop the server by pid and remove every file it wrote."""
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(_STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            local_servers.stop_process(self.process, _STOP_TIMEOUT)
             self.process = None
         local_servers.stop_reaper(self._reaper)
         self._reaper = None

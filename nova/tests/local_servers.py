@@ -94,6 +94,20 @@ def stop_reaper(reaper):
         reaper.wait()
 
 
+def stop_process(process, timeout):
+    """Stop ``process`` (a Popen): SIGTERM, then SIGKILL after ``timeout``.
+
+    Returns once it is reaped.
+    """
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def wait_for_exit(pid, timeout):
     """Return whether ``pid`` is gone within ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

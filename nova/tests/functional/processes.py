@@ -22,6 +22,7 @@ import fixtures
 
 from nova.cmd import api as api_cmd
 from nova.cmd import common
+from nova.tests import local_servers
 
 
 def write_config(path, sections):
@@ -83,10 +84,5 @@ class NovaAPIProcess(fixtures.Fixture):
 
     def stop(self):
         """Stop the process (SIGTERM, SIGKILL after the timeout)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(self.timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        local_servers.stop_process(self.process, self.timeout)
         self.process.stdout.close()
