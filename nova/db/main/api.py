@@ -436,20 +436,50 @@ def notification_outbox_add(context, values):
         created_at=timeutils.utcnow()))
 
 
+# NOTE: the relays' statements, made once like the services' above: a
+# relay that publishes one notification at a time runs three of them per
+# notification, in the process that serves the API.
+_LEASES = models.NotificationRelayLease.__table__
+_PENDING_SHARDS = sqlalchemy.select(_OUTBOX.c.shard).where(
+    _OUTBOX.c.state == OUTBOX_PENDING).distinct()
+_PENDING_OF_SHARD = sqlalchemy.select(_OUTBOX).where(
+    _OUTBOX.c.shard == sqlalchemy.bindparam('shard'),
+    _OUTBOX.c.state == OUTBOX_PENDING).order_by(_OUTBOX.c.id).limit(
+    sqlalchemy.bindparam('limit'))
+_ACQUIRE_LEASE = _LEASES.update().where(
+    _LEASES.c.shard == sqlalchemy.bindparam('lease_shard'),
+    sqlalchemy.or_(_LEASES.c.owner.is_(None),
+                   _LEASES.c.owner == sqlalchemy.bindparam('lease_owner'),
+                   _LEASES.c.expires_at < sqlalchemy.bindparam('now')))
+_RELEASE_LEASES = _LEASES.update().where(
+    _LEASES.c.shard.in_(sqlalchemy.bindparam('shards', expanding=True)),
+    _LEASES.c.owner == sqlalchemy.bindparam('lease_owner')).values(
+    owner=None, expires_at=None)
+_RENEW_LEASE = _LEASES.update().where(
+    _LEASES.c.shard == sqlalchemy.bindparam('lease_shard'),
+    _LEASES.c.owner == sqlalchemy.bindparam('lease_owner'))
+_MARK_DELIVERED = _OUTBOX.update().where(
+    _OUTBOX.c.id.in_(sqlalchemy.bindparam('ids', expanding=True))).values(
+    state=OUTBOX_DELIVERED, attempts=_OUTBOX.c.attempts + 1)
+_MARK_FAILED = _OUTBOX.update().where(
+    _OUTBOX.c.id == sqlalchemy.bindparam('row_id')).values(
+    attempts=_OUTBOX.c.attempts + 1)
+
+
 @_reader
 def notification_outbox_pending_shards(context):
     """Return the shards that hold pending notifications."""
-    query = context.session.query(models.NotificationOutbox.shard).filter_by(
-        state=OUTBOX_PENDING).distinct()
-    return {shard for shard, in query}
+    return set(context.session.execute(_PENDING_SHARDS).scalars())
 
 
 @_reader
 def notification_outbox_get_pending(context, shard, limit):
-    """Return the oldest pending notifications of ``shard``, oldest first."""
-    return context.session.query(models.NotificationOutbox).filter_by(
-        shard=shard, state=OUTBOX_PENDING).order_by(
-        models.NotificationOutbox.id).limit(limit).all()
+    """Return the oldest pending notifications of ``shard``, oldest first.
+
+    Each is a read-only row whose attributes are the outbox's columns.
+    """
+    return context.session.execute(
+        _PENDING_OF_SHARD, {'shard': shard, 'limit': limit}).all()
 
 
 @_writer
@@ -462,23 +492,16 @@ def notification_lease_acquire(context, shard, owner, expires_at, now):
     # NOTE: one conditional UPDATE decides between concurrent relays on
     # every backend: the row lock (PostgreSQL, MySQL) or the database lock
     # (SQLite) lets one through, and the others find the condition false.
-    lease = models.NotificationRelayLease
-    count = context.session.query(lease).filter(
-        lease.shard == shard,
-        sqlalchemy.or_(lease.owner.is_(None), lease.owner == owner,
-                       lease.expires_at < now)).update(
-        {'owner': owner, 'expires_at': expires_at},
-        synchronize_session=False)
-    return count == 1
+    return context.session.execute(_ACQUIRE_LEASE, {
+        'lease_shard': shard, 'lease_owner': owner, 'now': now,
+        'owner': owner, 'expires_at': expires_at}).rowcount == 1
 
 
 @_writer
 def notification_lease_release(context, shards, owner):
     """Give up ``owner``'s leases of ``shards``, those it still holds."""
-    lease = models.NotificationRelayLease
-    context.session.query(lease).filter(
-        lease.shard.in_(list(shards)), lease.owner == owner).update(
-        {'owner': None, 'expires_at': None}, synchronize_session=False)
+    context.session.execute(_RELEASE_LEASES, {'shards': list(shards),
+                                              'lease_owner': owner})
 
 
 @_writer
@@ -490,26 +513,18 @@ def notification_outbox_mark_delivered(context, shard, owner, ids, now,
     either way, since they were published.
     """
     if ids:
-        context.session.query(models.NotificationOutbox).filter(
-            models.NotificationOutbox.id.in_(ids)).update(
-            {'state': OUTBOX_DELIVERED, 'delivered_at': now,
-             'last_attempt_at': now,
-             'attempts': models.NotificationOutbox.attempts + 1},
-            synchronize_session=False)
-    lease = models.NotificationRelayLease
-    return context.session.query(lease).filter_by(
-        shard=shard, owner=owner).update(
-        {'expires_at': expires_at}, synchronize_session=False) == 1
+        context.session.execute(_MARK_DELIVERED, {
+            'ids': list(ids), 'delivered_at': now, 'last_attempt_at': now})
+    return context.session.execute(_RENEW_LEASE, {
+        'lease_shard': shard, 'lease_owner': owner,
+        'expires_at': expires_at}).rowcount == 1
 
 
 @_writer
 def notification_outbox_mark_failed(context, row_id, error, now):
     """Record a failed attempt to publish a notification; it stays pending."""
-    context.session.query(models.NotificationOutbox).filter_by(
-        id=row_id).update(
-        {'attempts': models.NotificationOutbox.attempts + 1,
-         'last_error': error, 'last_attempt_at': now},
-        synchronize_session=False)
+    context.session.execute(_MARK_FAILED, {
+        'row_id': row_id, 'last_error': error, 'last_attempt_at': now})
 
 
 @_reader
