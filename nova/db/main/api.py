@@ -18,9 +18,12 @@ call is its own transaction.
 """
 
 import contextlib
+import fcntl
 import functools
+import os
 import sqlite3
 import threading
+import weakref
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
@@ -50,20 +53,85 @@ def _sqlite_begin_immediate(conn, options):
     # offers no public way to choose the BEGIN it emits.
     if (options.get(_WRITE_TRANSACTION) and not conn.in_transaction() and
             'in_transaction' not in conn.info):
+        writers = _SQLITE_WRITERS[conn.engine]
+        writers.acquire()
         conn.info['in_transaction'] = True
         try:
             conn.exec_driver_sql('BEGIN IMMEDIATE')
         except Exception:
             conn.info.pop('in_transaction', None)
+            writers.release()
             raise
 
 
-# NOTE: SQLite has one writer at a time. Writers of one process that find
-# the database locked sleep in SQLite's busy handler, with delays growing to
-# 100 ms a try: with a few API threads and a relay writing at once, a PUT's
-# p99 reached seconds. They queue on this lock instead; writers of other
-# processes still meet at SQLite's own lock. Other databases lock rows.
-_SQLITE_WRITERS = threading.RLock()
+class _SQLiteWriters(object):
+    """The writers of one SQLite database, in line, one at a time.
+
+    SQLite has one writer at a time, and a writer that finds the database
+    locked sleeps in SQLite's busy handler, with delays growing to 100 ms a
+    try: with a few API threads, relays and several nova-api workers
+    writing at once, a PUT's p99 reached seconds. Writers queue here
+    instead and go the moment the writer before them leaves: the threads
+    of a process on a lock, the processes on an ``flock`` of a file beside
+    the database (``<database>-writers``, made on first use). A database in
+    memory belongs to one process and needs only the first. Writers that
+    are not nova's still meet at SQLite's own lock.
+
+    A write transaction takes its turn right before its ``BEGIN
+    IMMEDIATE`` and gives it back as its connection returns from the
+    commit or rollback (``release`` listens to the pool's checkin, ahead of
+    oslo.db's listener that yields the thread there): opening and closing
+    the connection happen outside, and whoever holds the turn never waits
+    for other threads on purpose.
+    """
+
+    def __init__(self, path):
+        self._threads = threading.Lock()
+        self._holder = threading.local()
+        self._path = (None if not path or path == ':memory:' or
+                      path.startswith('file:') else path + '-writers')
+        self._fd = None
+        self._pid = None
+
+    def acquire(self):
+        """Wait for this thread's turn to write."""
+        self._threads.acquire()
+        try:
+            if self._path:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        self._holder.holds = True
+
+    def release(self, *args):
+        """End this thread's turn, if it has one (any arguments ignored)."""
+        if not getattr(self._holder, 'holds', False):
+            return
+        self._holder.holds = False
+        if self._path:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _file(self):
+        # NOTE: a forked child opens its own: an flock belongs to the open
+        # file, which a child shares with its parent.
+        if self._pid != os.getpid():
+            self._fd = os.open(self._path,
+                               os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def close(self, engine=None):
+        with self._threads:
+            fd, self._fd = self._fd, None
+            if fd is not None and self._pid == os.getpid():
+                os.close(fd)
+            self._pid = None
+
+
+# NOTE: the writers of each SQLite engine nova's context managers made.
+_SQLITE_WRITERS = weakref.WeakKeyDictionary()
 
 
 def _sqlite_write_ahead_log(dbapi_connection, connection_record):
@@ -130,11 +198,14 @@ def _prepare_engine(engine):
     if engine.dialect.name != 'sqlite':
         return
     held = _HeldSQLiteFile(engine.url.database)
+    writers = _SQLITE_WRITERS[engine] = _SQLiteWriters(engine.url.database)
     # NOTE: listeners run in the order they were added: the file is held
     # open once its first connection made it use the write-ahead log.
     sqlalchemy.event.listen(engine, 'connect', _sqlite_write_ahead_log)
     sqlalchemy.event.listen(engine, 'connect', held.open)
     sqlalchemy.event.listen(engine, 'engine_disposed', held.close)
+    sqlalchemy.event.listen(engine, 'engine_disposed', writers.close)
+    sqlalchemy.event.listen(engine, 'checkin', writers.release, insert=True)
     sqlalchemy.event.listen(engine, 'set_connection_execution_options',
                             _sqlite_begin_immediate)
 
@@ -157,22 +228,22 @@ main_context_manager = context_manager()
 
 @contextlib.contextmanager
 def _write_transaction(context):
-    serialized = (main_context_manager.writer.get_engine().dialect.name ==
-                  'sqlite')
-    if serialized:
-        _SQLITE_WRITERS.acquire()
+    writers = _SQLITE_WRITERS.get(main_context_manager.writer.get_engine())
+    outermost = False
     try:
         with main_context_manager.writer.using(context) as session:
             if not session.info.get(_WRITE_TRANSACTION):
                 # NOTE: the outermost writer begins the transaction, with
                 # the option that tells _sqlite_begin_immediate it writes.
+                outermost = True
                 session.connection(
                     execution_options={_WRITE_TRANSACTION: True})
                 session.info[_WRITE_TRANSACTION] = True
             yield session
     finally:
-        if serialized:
-            _SQLITE_WRITERS.release()
+        if outermost and writers is not None:
+            # NOTE: in case the connection did not return to the pool.
+            writers.release()
 
 
 def configure(conf):

@@ -13,8 +13,10 @@
 """The database API of the services table, on every supported backend."""
 
 import datetime
+import fcntl
 import os
 import sqlite3
+import threading
 import warnings
 
 import fixtures
@@ -426,3 +428,92 @@ class TestSQLiteWriteTransactions(test.TestCase):
         self.addCleanup(other.close)
         other.execute('BEGIN IMMEDIATE')
         other.execute('ROLLBACK')
+
+
+class TestSQLiteWriters(test.TestCase):
+    """Writers of one SQLite file queue on a lock file beside it."""
+
+    def _writers(self, path):
+        writers = db._SQLiteWriters(path)
+        self.addCleanup(writers.close)
+        return writers
+
+    def _path(self):
+        return os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'nova.sqlite')
+
+    def _assert_locked(self, path, locked=True):
+        fd = os.open(path + '-writers', os.O_RDWR)
+        self.addCleanup(os.close, fd)
+        if locked:
+            self.assertRaises(BlockingIOError, fcntl.flock, fd,
+                              fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def test_a_writer_of_another_open_file_waits_its_turn(self):
+        # NOTE: an flock excludes another open file of the same lock file
+        # as it excludes another process.
+        path = self._path()
+        first, second = self._writers(path), self._writers(path)
+        entered = threading.Event()
+
+        def write():
+            second.acquire()
+            entered.set()
+            second.release()
+
+        first.acquire()
+        thread = threading.Thread(target=write)
+        thread.start()
+        self.assertFalse(entered.wait(0.2))
+        first.release()
+        self.assertTrue(entered.wait(10))
+        thread.join(10)
+        self._assert_locked(path, locked=False)
+
+    def test_release_without_a_turn_does_nothing(self):
+        path = self._path()
+        writers = self._writers(path)
+        writers.acquire()
+        thread = threading.Thread(target=writers.release)
+        thread.start()
+        thread.join(10)
+        self._assert_locked(path)
+        writers.release()
+        writers.release()
+        self._assert_locked(path, locked=False)
+
+    def test_a_database_in_memory_has_no_lock_file(self):
+        writers = self._writers(':memory:')
+        writers.acquire()
+        writers.release()
+        self.assertIsNone(writers._path)
+
+    def test_a_write_transaction_holds_the_turn_until_it_ends(self):
+        path = db.get_engine().url.database
+        with db.transaction(self.context):
+            db.service_get_all(self.context)
+            self._assert_locked(path)
+        self._assert_locked(path, locked=False)
+
+    def test_a_rolled_back_transaction_gives_the_turn_back(self):
+        path = db.get_engine().url.database
+
+        class Abort(Exception):
+            pass
+
+        def fail():
+            with db.transaction(self.context):
+                raise Abort()
+
+        self.assertRaises(Abort, fail)
+        self._assert_locked(path, locked=False)
+
+    def test_a_read_takes_no_turn(self):
+        db.service_get_all(self.context)
+        writers = db._SQLITE_WRITERS[db.get_engine()]
+        writers.acquire()
+        self.addCleanup(writers.release)
+        db.service_get_all(self.context)
