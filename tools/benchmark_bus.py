@@ -26,7 +26,9 @@ listener receives, in a process of its own (this script run with
   receiving its ``service.update`` (negative when the notification arrived
   first). Then the same rates with the broker stopped: the request path
   does not wait for the bus, so the call durations should look alike.
-  With ``--separate-relay``, nova-api runs with ``[notifications]
+  With ``--api-workers N``, nova-api serves with ``osapi_compute_workers
+  = N`` processes (each with its relay). With ``--separate-relay``, nova-api
+  runs with ``[notifications]
   relay_in_services = false`` and ``nova-notification-relay`` publishes
   from a process of its own;
 * relay drain: a backlog of ``--messages`` (default 20,000) pending
@@ -147,12 +149,14 @@ def _percentiles(values_ms):
 class Deployment(object):
     """A state directory with its nova.conf, and nova-api when started."""
 
-    def __init__(self, state_path, transport_url, separate_relay=False):
+    def __init__(self, state_path, transport_url, separate_relay=False,
+                 workers=1):
         self.config_file = os.path.join(state_path, 'nova.conf')
         self.separate_relay = separate_relay
         processes.write_config(self.config_file, {
             'DEFAULT': {'state_path': state_path,
-                        'transport_url': transport_url},
+                        'transport_url': transport_url,
+                        'osapi_compute_workers': workers},
             'database': {
                 'connection': 'sqlite:///%s/nova.sqlite' % state_path},
             'wsgi': {'threads': 16},
@@ -192,9 +196,9 @@ class Deployment(object):
 
 
 def latency(state_path, broker, rate, duration, broker_down=False,
-            separate_relay=False):
+            separate_relay=False, workers=1):
     url = broker.transport_url
-    api = Deployment(state_path, url, separate_relay)
+    api = Deployment(state_path, url, separate_relay, workers)
     api.run('nova-manage', 'db', 'sync')
     prefix = 'latency-%d-%s-host' % (rate, 'down' if broker_down else 'up')
     for index in range(8):
@@ -243,9 +247,10 @@ def latency(state_path, broker, rate, duration, broker_down=False,
         api.stop()
         if broker_down:
             broker.start()
-    print('%d PUT/s for %.0f s, broker %s, relay %s: %d PUTs in %.2f s '
-          '(%.0f/s achieved)%s'
-          % (rate, duration, 'stopped' if broker_down else 'up',
+    print('%d PUT/s for %.0f s, broker %s, %d nova-api process%s, relay %s: '
+          '%d PUTs in %.2f s (%.0f/s achieved)%s'
+          % (rate, duration, 'stopped' if broker_down else 'up', workers,
+             '' if workers == 1 else 'es',
              'in its own process' if separate_relay else 'in nova-api',
              total, elapsed, total / elapsed,
              '' if broker_down else ', %d of them received'
@@ -527,6 +532,9 @@ def main():
     parser.add_argument('--separate-relay', action='store_true',
                         help='latency with relay_in_services = false and '
                              'nova-notification-relay in its own process')
+    parser.add_argument('--api-workers', type=int, default=1,
+                        help='latency with osapi_compute_workers = N '
+                             '(default: 1)')
     parser.add_argument('--only', choices=('latency', 'drain', 'consumer'),
                         action='append',
                         help='run only these parts (repeatable; default: all)')
@@ -558,7 +566,8 @@ def main():
                 for rate in args.rate or [100, 200]:
                     latency(state_path, broker, rate, args.duration,
                             broker_down=broker_down,
-                            separate_relay=args.separate_relay)
+                            separate_relay=args.separate_relay,
+                            workers=args.api_workers)
         _configure(state_path, broker.transport_url)
         ctxt = nova_context.get_admin_context()
         if 'drain' in parts:

@@ -18,14 +18,18 @@
 When it is ready it prints ``nova-api listening on http://HOST:PORT`` on
 standard output (the chosen port when the configured one is 0). Unless
 ``[notifications] relay_in_services`` is false it runs a notification relay
-that publishes the notification outbox. SIGTERM or SIGINT stop it: the
-requests in progress are finished, what is left of its notifications is
-published for at most ``[notifications] relay_flush_timeout`` seconds, then
-it exits 0. It exits 1 when it cannot start (database not migrated or
-unreachable, port in use) and 2 on bad usage or configuration.
+that publishes the notification outbox. With ``osapi_compute_workers`` above
+one, that many forked processes serve the port, and the relay runs in a
+process of its own that their commits wake.
+SIGTERM or SIGINT stop it: the requests in progress are finished, what is
+left of its notifications is published for at most ``[notifications]
+relay_flush_timeout`` seconds, then it exits 0. It exits 1 when it cannot
+start (database not migrated or unreachable, port in use) and 2 on bad usage
+or configuration.
 """
 
 import signal
+import socket
 import sys
 
 from oslo_config import cfg
@@ -34,24 +38,34 @@ from oslo_log import log as logging
 import waitress
 
 from nova.api.openstack.compute import wsgi as compute_wsgi
+from nova.api import workers
 from nova.cmd import common
 import nova.conf
 from nova.conf import api as api_conf
 from nova.conf import wsgi as wsgi_conf
 from nova import config
+from nova.db.main import api as db_api
 from nova import exception
+from nova.notifications import outbox
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
 
 
-def create_server(app, host, port, conf=CONF):
-    """Return a waitress server of ``app`` bound to ``host``:``port``.
+def listen(host, port):
+    """Return a socket listening on ``host``:``port`` (0: a free port).
 
-    Port 0 binds a free port; ``server.effective_port`` tells which.
+    :raises OSError: when the address cannot be bound (port in use...).
     """
+    family, _type, _proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    return socket.create_server(address, family=family, backlog=1024)
+
+
+def create_server(app, sock, conf=CONF):
+    """Return a waitress server of ``app`` accepting on ``sock``."""
     return waitress.create_server(
-        app, host=host, port=port,
+        app, sockets=[sock],
         threads=conf.wsgi.threads,
         channel_timeout=conf.wsgi.client_socket_timeout,
         # NOTE: waitress refuses a body of its limit or more; the option
@@ -64,6 +78,65 @@ def _exit_on_signal(signum, frame):
     # NOTE: waitress's run() turns SystemExit into an orderly shutdown of
     # its worker threads.
     raise SystemExit(0)
+
+
+def serve(app, sock, relay):
+    """Serve ``app`` on ``sock`` until SIGTERM or SIGINT; return 0.
+
+    ``relay`` (or None) runs meanwhile and publishes what is left when the
+    server stopped, within ``[notifications] relay_flush_timeout``.
+    """
+    if relay is not None:
+        relay.start()
+    try:
+        server = create_server(app, sock)
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        signal.signal(signal.SIGINT, _exit_on_signal)
+        try:
+            server.run()
+        finally:
+            server.close()
+    finally:
+        if relay is not None:
+            relay.stop()
+    return common.SUCCESS
+
+
+def publish(relay):
+    """Run ``relay`` until SIGTERM or SIGINT; return 0 once it stopped."""
+    # NOTE: blocked before the relay's threads start, so that they inherit
+    # the mask and the signal is the main thread's to wait for.
+    signal.pthread_sigmask(signal.SIG_BLOCK, workers.STOP_SIGNALS)
+    relay.start()
+    signal.sigwait(workers.STOP_SIGNALS)
+    relay.stop()
+    return common.SUCCESS
+
+
+def _processes(app, sock, count, relay_wanted):
+    """The children of nova-api with ``count`` processes serving ``app``.
+
+    The relay, if any, runs in one more process, woken by the commits of
+    the others, and stops after them, so that it publishes what they
+    committed last.
+    """
+    pipe = outbox.CommitPipe() if relay_wanted else None
+
+    def serve_api():
+        if pipe is not None:
+            pipe.send_commits()
+        return serve(app, sock, None)
+
+    def publish_outbox():
+        sock.close()
+        relay = common.build_relay(CONF, PROGRAM)
+        pipe.wake(relay)
+        return publish(relay)
+
+    children = [workers.Child('worker', serve_api)] * count
+    if relay_wanted:
+        children.append(workers.Child('relay', publish_outbox, stop_stage=1))
+    return children
 
 
 PROGRAM = 'nova-api'
@@ -103,16 +176,14 @@ def main(argv=None):
     relay = None
     try:
         compute_wsgi.check_database()
+        # NOTE: built before any fork, so that a bad driver or transport
+        # stops nova-api at start rather than every worker.
         relay = common.build_relay(CONF, PROGRAM)
-        if relay is not None:
-            relay.start()
         compute_wsgi.register_api_service(CONF.host)
         app = compute_wsgi.build_application(CONF)
-        server = create_server(app, CONF.osapi_compute_listen,
-                               CONF.osapi_compute_listen_port)
+        sock = listen(CONF.osapi_compute_listen,
+                      CONF.osapi_compute_listen_port)
     except Exception as error:
-        if relay is not None:
-            relay.stop()
         if isinstance(error, _CONFIGURATION_ERRORS):
             return common.error(error.format_message(), common.USAGE_ERROR,
                                 PROGRAM)
@@ -128,20 +199,27 @@ def main(argv=None):
             message = 'unexpected error (%s): %s' % (
                 type(error).__name__, error)
         return common.error(message, common.FAILURE, PROGRAM)
-    url = 'http://%s:%s' % (server.effective_host, server.effective_port)
-    LOG.info('nova-api listening on %s (auth_strategy %s)', url,
-             CONF.api.auth_strategy)
+    host, port = sock.getsockname()[:2]
+    url = 'http://%s:%s' % ('[%s]' % host if ':' in host else host, port)
+    count = CONF.osapi_compute_workers
+    LOG.info('nova-api listening on %s (auth_strategy %s, %d process%s)',
+             url, CONF.api.auth_strategy, count, '' if count == 1 else 'es')
     print(LISTENING + url, flush=True)
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    signal.signal(signal.SIGINT, _exit_on_signal)
     try:
-        server.run()
+        if count == 1:
+            code = serve(app, sock, relay)
+        else:
+            # NOTE: no connection of the database may cross a fork; the
+            # relay built above only checked the configuration.
+            db_api.get_engine().dispose()
+            code = workers.Workers(
+                PROGRAM, _processes(app, sock, count, relay is not None),
+                stop_timeout=CONF.notifications.relay_flush_timeout + 30,
+            ).run()
     finally:
-        server.close()
-        if relay is not None:
-            relay.stop()
+        sock.close()
     LOG.info('nova-api stopped')
-    return common.SUCCESS
+    return code
 
 
 if __name__ == '__main__':

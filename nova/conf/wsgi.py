@@ -31,6 +31,22 @@ caller would be trusted, so exposing the API is an explicit choice.
 Port on which the compute API listens; 0 picks a free port (the chosen port
 is logged).
 """),
+    cfg.IntOpt('osapi_compute_workers',
+               default=1,
+               min=1,
+               help="""
+Number of nova-api processes serving the compute API.
+
+With more than one, nova-api binds the port, then forks this many worker
+processes that share it, each with its own ``[wsgi] threads``, and one more
+that runs the notification relay, woken by their commits; a process that
+dies is replaced, and on SIGTERM the workers stop first, then the relay
+publishes what they committed last. The requests of one
+process share one CPU (Python's interpreter lock), so a busy API on a host
+with several CPUs wants several workers. Upstream nova defaults to the
+number of CPUs; here the default is one process, since on SQLite (the
+default database) every process writes through the one lock of the file.
+"""),
 ]
 
 wsgi_group = cfg.OptGroup(

@@ -25,6 +25,8 @@ This module and the relay are the only owners of that policy: nothing else
 sends a versioned notification.
 """
 
+import os
+import threading
 import zlib
 
 from oslo_serialization import jsonutils
@@ -133,3 +135,47 @@ def remove_commit_callback(callback):
         _COMMIT_CALLBACKS.remove(callback)
     except ValueError:
         pass
+
+
+class CommitPipe(object):
+    """Tells a relay in another process which shards got rows.
+
+    Made before forking: the processes that write call ``send_commits``,
+    the process of the relay calls ``wake`` with it. One byte per shard,
+    written without waiting: when the relay is so far behind that the pipe
+    is full, the shards are dropped, and its watcher finds them at its next
+    poll of the outbox.
+    """
+
+    def __init__(self):
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def send_commits(self):
+        """Announce this process's commits from now on."""
+        add_commit_callback(self.announce)
+
+    def announce(self, shards):
+        """Tell the relay that ``shards`` got rows; never waits."""
+        # NOTE: a shard is one byte: there are fewer than 256.
+        try:
+            os.write(self._write, bytes(sorted(shards)))
+        except BlockingIOError:
+            pass
+
+    def wake(self, relay):
+        """Have ``relay.wake(shards)`` called from a thread as they come."""
+        def forward():
+            while True:
+                shards = os.read(self._read, 4096)
+                if not shards:
+                    return
+                relay.wake(set(shards))
+        threading.Thread(target=forward, name='outbox-commit-pipe',
+                         daemon=True).start()
+
+    def close(self):
+        """Close both ends; a thread of ``wake`` then ends."""
+        remove_commit_callback(self.announce)
+        os.close(self._write)
+        os.close(self._read)

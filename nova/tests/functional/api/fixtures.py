@@ -62,8 +62,8 @@ class APIServerFixture(fixtures.Fixture):
         self.addCleanup(policy.reset)
 
         app = compute_wsgi.build_application(self.conf)
-        self.server = api_cmd.create_server(app, '127.0.0.1', 0,
-                                            conf=self.conf)
+        self.server = api_cmd.create_server(
+            app, api_cmd.listen('127.0.0.1', 0), conf=self.conf)
         self._stopping = threading.Event()
         self.thread = threading.Thread(target=self._serve,
                                        name='nova-api-fixture', daemon=True)

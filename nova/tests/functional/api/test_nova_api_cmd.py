@@ -15,16 +15,21 @@
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
 import threading
+import time
 
 import fixtures
 
+from nova.db.main import api as db_api
+from nova import objects
 from nova import test
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional.api import client
+from nova.tests import local_servers
 
 _READY_PREFIX = 'nova-api listening on '
 
@@ -123,6 +128,72 @@ class TestNovaAPICommand(_ConfiguredProcessTest):
         process.send_signal(signal.SIGINT)
         self.assertEqual(0, process.wait(self.TIMEOUT))
 
+    def test_workers_serve_publish_come_back_and_stop_together(self):
+        database = self.useFixture(nova_fixtures.Database())
+        config = self._config(database.connection)
+        service = objects.Service(self.context, host='host1',
+                                  binary='nova-compute', topic='compute',
+                                  report_count=0)
+        service.create()
+        process, lines = self._start(
+            '--config-file', config, '--osapi_compute_listen_port', '0',
+            '--api-auth_strategy', 'noauth2', '--osapi_compute_workers', '2')
+        url = self._wait_ready(lines)
+        roles = self._children(lines)
+        self.assertEqual(['relay', 'worker', 'worker'],
+                         sorted(roles.values()))
+        self.addCleanup(self._kill, roles)
+        self.assertEqual(sorted(roles), _children_of(process.pid))
+
+        api = client.TestOpenStackClient(url + '/v2.1')
+        for reason in ('one', 'two', 'three', 'four'):
+            api.put_service(service.uuid, {'status': 'disabled',
+                                           'disabled_reason': reason})
+        # NOTE: only the relay process publishes: it was woken by the
+        # workers' commits (the log driver is the bus).
+        self._wait(lambda: db_api.notification_outbox_status(
+            self.context)['pending'] == 0, 'the outbox to be published')
+
+        worker = min(pid for pid, role in roles.items() if role == 'worker')
+        os.kill(worker, signal.SIGKILL)
+        self._wait(lambda: len(set(_children_of(process.pid)) -
+                               set(roles)) == 1, 'a new worker')
+        roles.update((pid, 'worker') for pid in _children_of(process.pid))
+        self.assertEqual('five', api.put_service(
+            service.uuid, {'status': 'disabled',
+                           'disabled_reason': 'five'})['disabled_reason'])
+
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(0, process.wait(self.TIMEOUT))
+        for pid in roles:
+            self.assertTrue(local_servers.wait_for_exit(pid, self.TIMEOUT))
+        self.assertEqual(0, db_api.notification_outbox_status(
+            self.context)['pending'])
+
+    def _children(self, lines):
+        """{pid: role} of the children nova-api says it started."""
+        while True:
+            line = lines.get(timeout=self.TIMEOUT)
+            if line is None:
+                self.fail('nova-api ended before it started its children')
+            if 'nova-api started ' in line:
+                return {int(pid): role for role, pid in re.findall(
+                    r'(worker|relay) (\d+)', line)}
+
+    def _kill(self, roles):
+        for pid in roles:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def _wait(self, condition, what):
+        deadline = time.monotonic() + self.TIMEOUT
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail('no %s within %ds' % (what, self.TIMEOUT))
+            time.sleep(0.05)
+
     def test_refuses_an_unmigrated_database(self):
         directory = self.useFixture(fixtures.TempDir()).path
         config = self._config('sqlite:///%s/empty.sqlite' % directory)
@@ -130,6 +201,23 @@ class TestNovaAPICommand(_ConfiguredProcessTest):
                                       '--osapi_compute_listen_port', '0')
         self.assertEqual(1, process.wait(self.TIMEOUT))
         self.assertIn('nova-manage db sync', process.stderr.read())
+
+
+def _children_of(parent):
+    """The pids of the processes whose parent is ``parent``, sorted."""
+    children = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                # NOTE: the name, in parentheses, may hold spaces.
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent:
+            children.append(int(entry))
+    return sorted(children)
 
 
 # NOTE: what a WSGI server (uwsgi, mod_wsgi, gunicorn) does: import the
