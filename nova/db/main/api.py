@@ -353,23 +353,32 @@ def service_create(context, values):
     return service
 
 
+_LIVE_SERVICES = sqlalchemy.select(_SERVICES).where(_SERVICES.c.deleted == 0)
+_LIVE_SERVICE_BY_ID = _LIVE_SERVICES.where(
+    _SERVICES.c.id == sqlalchemy.bindparam('id'))
+_LIVE_SERVICE_BY_UUID = _LIVE_SERVICES.where(
+    _SERVICES.c.uuid == sqlalchemy.bindparam('uuid'))
+_LIVE_SERVICE_BY_HOST_AND_BINARY = _LIVE_SERVICES.where(
+    _SERVICES.c.host == sqlalchemy.bindparam('host'),
+    _SERVICES.c.binary == sqlalchemy.bindparam('binary'))
+
+
 @_reader
 def service_get(context, service_id):
     """Return the live service with this id or raise ServiceNotFound."""
-    return _live_service(context, service_id, id=service_id)
+    return _live_service(context, service_id, _LIVE_SERVICE_BY_ID,
+                         id=service_id)
 
 
 @_reader
 def service_get_by_uuid(context, service_uuid):
     """Return the live service with this uuid or raise ServiceNotFound."""
-    return _live_service(context, service_uuid, uuid=service_uuid)
+    return _live_service(context, service_uuid, _LIVE_SERVICE_BY_UUID,
+                         uuid=service_uuid)
 
 
-def _live_service(context, name, **filters):
-    query = sqlalchemy.select(_SERVICES).where(_SERVICES.c.deleted == 0)
-    for column, value in filters.items():
-        query = query.where(_SERVICES.c[column] == value)
-    result = context.session.execute(query).mappings().first()
+def _live_service(context, name, query, **values):
+    result = context.session.execute(query, values).mappings().first()
     if result is None:
         raise exception.ServiceNotFound(service_id=name)
     return dict(result)
@@ -379,7 +388,9 @@ def _live_service(context, name, **filters):
 def service_get_by_host_and_binary(context, host, binary):
     """Return the live service or raise HostBinaryNotFound."""
     try:
-        return _live_service(context, None, host=host, binary=binary)
+        return _live_service(context, None,
+                             _LIVE_SERVICE_BY_HOST_AND_BINARY, host=host,
+                             binary=binary)
     except exception.ServiceNotFound:
         raise exception.HostBinaryNotFound(host=host, binary=binary)
 
@@ -387,7 +398,7 @@ def service_get_by_host_and_binary(context, host, binary):
 @_reader
 def service_get_all(context, host=None, binary=None, disabled=None):
     """Return the live services, optionally filtered, ordered by id."""
-    query = sqlalchemy.select(_SERVICES).where(_SERVICES.c.deleted == 0)
+    query = _LIVE_SERVICES
     filters = {'host': host, 'binary': binary, 'disabled': disabled}
     for column, value in filters.items():
         if value is not None:
