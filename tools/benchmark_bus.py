@@ -27,8 +27,9 @@ listener receives, in a process of its own (this script run with
   first). Then the same rates with the broker stopped: the request path
   does not wait for the bus, so the call durations should look alike.
   With ``--api-workers N``, nova-api serves with ``osapi_compute_workers
-  = N`` processes (each with its relay). With ``--separate-relay``, nova-api
-  runs with ``[notifications]
+  = N`` processes and a relay process; ``--api-threads`` sets their
+  ``[wsgi] threads`` (default 16, one per client thread). With
+  ``--separate-relay``, nova-api runs with ``[notifications]
   relay_in_services = false`` and ``nova-notification-relay`` publishes
   from a process of its own;
 * relay drain: a backlog of ``--messages`` (default 20,000) pending
@@ -43,6 +44,7 @@ listener receives, in a process of its own (this script run with
   pipe, then the table to a terminal (a pseudo-terminal).
 
 Usage: tools/benchmark_bus.py [--rate R] [--duration S] [--messages N]
+                              [--api-workers N] [--api-threads N]
                               [--services N] [--updates N] [--only PART]
 """
 
@@ -150,7 +152,7 @@ class Deployment(object):
     """A state directory with its nova.conf, and nova-api when started."""
 
     def __init__(self, state_path, transport_url, separate_relay=False,
-                 workers=1):
+                 workers=1, threads=16):
         self.config_file = os.path.join(state_path, 'nova.conf')
         self.separate_relay = separate_relay
         processes.write_config(self.config_file, {
@@ -159,7 +161,7 @@ class Deployment(object):
                         'osapi_compute_workers': workers},
             'database': {
                 'connection': 'sqlite:///%s/nova.sqlite' % state_path},
-            'wsgi': {'threads': 16},
+            'wsgi': {'threads': threads},
             'notifications': {
                 'relay_in_services': str(not separate_relay).lower()},
             'oslo_messaging_notifications': {'driver': 'messagingv2'},
@@ -196,9 +198,9 @@ class Deployment(object):
 
 
 def latency(state_path, broker, rate, duration, broker_down=False,
-            separate_relay=False, workers=1):
+            separate_relay=False, workers=1, threads=16):
     url = broker.transport_url
-    api = Deployment(state_path, url, separate_relay, workers)
+    api = Deployment(state_path, url, separate_relay, workers, threads)
     api.run('nova-manage', 'db', 'sync')
     prefix = 'latency-%d-%s-host' % (rate, 'down' if broker_down else 'up')
     for index in range(8):
@@ -535,6 +537,9 @@ def main():
     parser.add_argument('--api-workers', type=int, default=1,
                         help='latency with osapi_compute_workers = N '
                              '(default: 1)')
+    parser.add_argument('--api-threads', type=int, default=16,
+                        help='latency with [wsgi] threads = N in each '
+                             'nova-api process (default: 16)')
     parser.add_argument('--only', choices=('latency', 'drain', 'consumer'),
                         action='append',
                         help='run only these parts (repeatable; default: all)')
@@ -567,7 +572,8 @@ def main():
                     latency(state_path, broker, rate, args.duration,
                             broker_down=broker_down,
                             separate_relay=args.separate_relay,
-                            workers=args.api_workers)
+                            workers=args.api_workers,
+                            threads=args.api_threads)
         _configure(state_path, broker.transport_url)
         ctxt = nova_context.get_admin_context()
         if 'drain' in parts:
