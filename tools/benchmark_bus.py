@@ -457,20 +457,40 @@ class _Counter(object):
         self.count = count
         self.done = threading.Event()
 
-    def info(self, ctxt, publisher_id, event_type, payload, metadata):
-        self.count -= 1
+    def _counted(self, number):
+        self.count -= number
         if self.count <= 0:
             self.done.set()
 
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        self._counted(1)
 
-def _bare_listener_rate(messages):
-    """Messages/s of an oslo.messaging listener whose endpoint only counts."""
+
+class _BatchCounter(_Counter):
+
+    def info(self, messages):
+        self._counted(len(messages))
+
+
+def _bare_listener_rate(messages, batch):
+    """Messages/s of an oslo.messaging listener whose endpoint only counts.
+
+    With ``batch``, a batch listener with the batches of ``listen
+    --services``.
+    """
     transport = messaging.get_notification_transport(CONF)
-    counter = _Counter(messages)
-    listener = messaging.get_notification_listener(
-        transport, [messaging.Target(exchange=CONF.control_exchange,
-                                     topic=_CONSUMER_TOPIC)],
-        [counter], executor='threading')
+    targets = [messaging.Target(exchange=CONF.control_exchange,
+                                topic=_CONSUMER_TOPIC)]
+    if batch:
+        counter = _BatchCounter(messages)
+        listener = messaging.get_batch_notification_listener(
+            transport, targets, [counter], executor='threading',
+            batch_size=bus_listener.PREFETCH,
+            batch_timeout=bus_listener.BATCH_TIMEOUT)
+    else:
+        counter = _Counter(messages)
+        listener = messaging.get_notification_listener(
+            transport, targets, [counter], executor='threading')
     start = time.monotonic()
     listener.start(override_pool_size=1)
     counter.done.wait(300)
@@ -486,9 +506,10 @@ def consumer(ctxt, state_path, url, services, updates):
 
     Each mode reads one queued notification (the process's start,
     connection and first message), then a backlog; the rate is the backlog
-    less one divided by the difference of the two times. Then an
-    oslo.messaging listener that only counts reads the same backlog, in
-    this process: what the bus and the driver allow any consumer.
+    less one divided by the difference of the two times. Then
+    oslo.messaging listeners that only count read the same backlog, in this
+    process, one message at a time and in batches: what the bus and the
+    driver allow any consumer.
     """
     config_file = os.path.join(state_path, 'consumer.conf')
     processes.write_config(config_file, {
@@ -507,9 +528,11 @@ def consumer(ctxt, state_path, url, services, updates):
               % (services, messages,
                  'table on a terminal' if terminal else 'lines to a pipe',
                  (messages - 1) / (rest - first), rest, first))
-    _consumer_backlog(template, services, updates)
-    print('oslo.messaging listener that only counts, same backlog: %.0f '
-          'msg/s' % (_bare_listener_rate(messages) or 0))
+    for batch in (False, True):
+        _consumer_backlog(template, services, updates)
+        print('oslo.messaging %slistener that only counts, same backlog: '
+              '%.0f msg/s' % ('batch ' if batch else '',
+                              _bare_listener_rate(messages, batch) or 0))
 
 
 def main():

@@ -39,7 +39,9 @@ piped, it writes one line per service notification: with ``--format json``
 (the default when piped) a JSON object with the event, what it did to the
 table (``outcome``) and the service it added, updated or removed; with
 ``--format table`` a readable line saying the same. Each line costs the
-same whatever the number of services.
+same whatever the number of services. It reads the queue in batches of up
+to 100 messages, a third cheaper per message than one at a time (the
+service notifications are all of priority INFO, whose order a batch keeps).
 
 ``--seed-from-api URL`` (with ``--services``) starts the table from the
 compute API's ``GET /os-services`` at ``URL`` (the endpoint, such as
@@ -50,11 +52,14 @@ describes. ``--token`` (default: the ``OS_TOKEN`` environment variable) is
 the token sent, a Keystone token or, with ``noauth2``, ``admin:admin``. Each
 listed service is written as a line with ``event_type`` ``seed``.
 
-``--max-messages N`` exits after N notifications passed the filters;
-``--timeout S`` exits after S seconds. Without ``--pool`` the listener
-shares the topics' default queues with the other consumers (each message
-goes to one of them); ``--pool NAME`` reads a queue of its own that gets a
-copy of every notification (and stays on the broker afterwards).
+``--max-messages N`` exits after N notifications passed the filters, and
+takes no more than that from the queue: the others stay for other consumers
+(with ``--services``, a batch of more than are left goes back whole and
+smaller batches follow). ``--timeout S`` exits after S seconds. Without
+``--pool`` the listener shares the topics' default queues with the other
+consumers (each message goes to one of them); ``--pool NAME`` reads a
+queue of its own that gets a copy of every notification (and stays on the
+broker afterwards).
 
 It waits for the bus to answer, for ever unless ``--timeout`` is given.
 Once listening (and seeded), one line on stderr says where. Exit codes: 0
@@ -105,6 +110,10 @@ _LISTEN_ARGUMENTS = ('transport_url', 'format', 'event_type', 'publisher',
 # NOTE: the microversion whose listing has service uuids.
 _SEED_MICROVERSION = '2.53'
 _SEED_TIMEOUT = 60
+# NOTE: --services reads in batches of this many (the listener's prefetch):
+# the table cares for service notifications only, all of priority INFO, so
+# oslo.messaging's grouping of a batch by priority cannot reorder them.
+_BATCH = bus_listener.PREFETCH
 
 
 def _positive_int(text):
@@ -265,7 +274,8 @@ class Printer(object):
         self._timer = None
         self._last_line = ''
 
-    def handle(self, envelope):
+    def handle(self, envelope, flush=True):
+        """Print ``envelope``, or apply it to the table; False if filtered."""
         if not consumer.matches(envelope, self.args.event_type,
                                 self.args.publisher):
             return False
@@ -274,8 +284,13 @@ class Printer(object):
                 self._write_event(envelope)
             else:
                 self._apply(envelope)
-            self.out.flush()
+            if flush:
+                self.out.flush()
         return True
+
+    def flush(self):
+        with self._lock:
+            self.out.flush()
 
     def close(self):
         """Draw the table one last time if a change was not drawn yet."""
@@ -391,34 +406,76 @@ class Printer(object):
 
 
 class Receiver(object):
-    """Count what was printed and say when to stop."""
+    """Count what was printed and say when to stop.
+
+    ``done`` is set once it should stop; ``attention`` whenever ``done`` is
+    set or the listener should come back with batches of
+    ``batch_size()``.
+    """
 
     def __init__(self, printer, max_messages):
         self.printer = printer
         self.max_messages = max_messages
         self.count = 0
         self.done = threading.Event()
+        self.attention = threading.Event()
         self.error = None
         self._lock = threading.Lock()
+
+    def stop(self):
+        self.done.set()
+        self.attention.set()
+
+    def batch_size(self):
+        """How many messages a batch may hold: never more than are left."""
+        with self._lock:
+            if self.max_messages:
+                return max(1, min(_BATCH, self.max_messages - self.count))
+            return _BATCH
 
     def receive(self, envelope):
         """Print ``envelope``; return False once done, to leave it queued."""
         with self._lock:
-            if self.done.is_set():
+            return self._print(envelope)
+
+    def receive_batch(self, envelopes):
+        """Print ``envelopes``; return False to leave all of them queued.
+
+        That is once done, or when there are more than are left to print:
+        then the listener comes back with smaller batches.
+        """
+        with self._lock:
+            if (self.max_messages and
+                    len(envelopes) > self.max_messages - self.count):
+                self.attention.set()
                 return False
+            for envelope in envelopes:
+                if self._print(envelope, flush=False) is False:
+                    return False
             try:
-                if self.printer.handle(envelope):
-                    self.count += 1
+                self.printer.flush()
             except (BrokenPipeError, ValueError) as error:
-                # NOTE: the reader went away (| head): nothing left to do.
-                self.error = error
-                self.done.set()
-                return False
-            if self.max_messages and self.count >= self.max_messages:
-                self.done.set()
+                return self._reader_gone(error)
+
+    def _print(self, envelope, flush=True):
+        if self.done.is_set():
+            return False
+        try:
+            if self.printer.handle(envelope, flush=flush):
+                self.count += 1
+        except (BrokenPipeError, ValueError) as error:
+            return self._reader_gone(error)
+        if self.max_messages and self.count >= self.max_messages:
+            self.stop()
+
+    def _reader_gone(self, error):
+        # NOTE: the reader went away (| head): nothing left to do.
+        self.error = error
+        self.stop()
+        return False
 
 
-def _start(url, pool, callback, deadline):
+def _start(url, pool, callback, deadline, batch_size=None):
     """Start the listener, waiting at most until ``deadline`` if set.
 
     oslo.messaging retries connecting for ever; a deadline makes the wait
@@ -429,7 +486,7 @@ def _start(url, pool, callback, deadline):
     def start():
         try:
             started['listener'] = bus_listener.start_listener(
-                CONF, callback, url=url, pool=pool)
+                CONF, callback, url=url, pool=pool, batch_size=batch_size)
         except Exception as error:
             started['error'] = error
 
@@ -476,6 +533,14 @@ def read_services(url, token, timeout=_SEED_TIMEOUT):
     return [service for service in services if isinstance(service, dict)]
 
 
+def _cannot_listen(url, error):
+    print('ERROR: cannot listen on %s: %s'
+          % (redaction.redacted_url(CONF, url),
+             redaction.redact(str(error),
+                              redaction.url_passwords(CONF, url))),
+          file=sys.stderr)
+
+
 def listen(args):
     """Run ``listen``; return the exit code."""
     if args.seed_from_api and not args.services:
@@ -505,21 +570,26 @@ def listen(args):
     deadline = (time.monotonic() + args.timeout
                 if args.timeout is not None else None)
     run = Receiver(Printer(args, sys.stdout), args.max_messages)
+    # NOTE: printing each notification as sent keeps them one at a time;
+    # a batch would be regrouped by priority.
+    batched = args.services
+
+    def start():
+        if batched:
+            return _start(url, args.pool, run.receive_batch, deadline,
+                          batch_size=run.batch_size())
+        return _start(url, args.pool, run.receive, deadline)
+
     try:
-        started = _start(url, args.pool, run.receive, deadline)
+        started = start()
     except Exception as error:
-        print('ERROR: cannot listen on %s: %s'
-              % (redaction.redacted_url(CONF, url),
-                 redaction.redact(str(error),
-                                  redaction.url_passwords(CONF, url))),
-              file=sys.stderr)
+        _cannot_listen(url, error)
         return USAGE_ERROR
     if started is None:
         print('ERROR: could not reach the message bus at %s within %.1fs'
               % (redaction.redacted_url(CONF, url), args.timeout),
               file=sys.stderr)
         return FAILURE
-    listener, transport = started
     if args.seed_from_api:
         # NOTE: read once the listener listens, so that no change falls
         # between the listing and the first notification.
@@ -527,8 +597,8 @@ def listen(args):
             services = read_services(args.seed_from_api,
                                      args.token or os.environ.get('OS_TOKEN'))
         except SeedError as error:
-            run.done.set()
-            bus_listener.stop_listener(listener, transport)
+            run.stop()
+            bus_listener.stop_listener(*started)
             print('ERROR: %s' % error, file=sys.stderr)
             return FAILURE
         run.printer.seed(services)
@@ -536,22 +606,40 @@ def listen(args):
         redaction.redacted_url(CONF, url), CONF.control_exchange,
         ', '.join(CONF.notifications.versioned_notifications_topics),
         args.pool or 'shared'), file=sys.stderr, flush=True)
-    signal.signal(signal.SIGTERM, lambda signum, frame: run.done.set())
+    signal.signal(signal.SIGTERM, lambda signum, frame: run.stop())
+    finished = failed = False
     try:
-        finished = run.done.wait(
-            None if deadline is None
-            else max(0.0, deadline - time.monotonic()))
+        while started is not None:
+            finished = run.attention.wait(
+                None if deadline is None
+                else max(0.0, deadline - time.monotonic()))
+            if not finished or run.done.is_set():
+                break
+            # NOTE: a batch held more than was left to print and went back
+            # to the queue; smaller batches take just what is left.
+            run.attention.clear()
+            bus_listener.stop_listener(*started)
+            try:
+                started = start()
+            except Exception as error:
+                started = None
+                _cannot_listen(url, error)
+                failed = True
+            finished = started is not None
     except KeyboardInterrupt:
         finished = True
     finally:
-        run.done.set()
-        bus_listener.stop_listener(listener, transport)
+        run.stop()
+        if started is not None:
+            bus_listener.stop_listener(*started)
         if run.error is None:
             run.printer.close()
     if isinstance(run.error, BrokenPipeError):
         # NOTE: as the Python documentation advises, so that the final
         # flush of stdout does not fail too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if failed:
+        return FAILURE
     if not finished and args.max_messages:
         print('ERROR: %d of %d notifications received within %.1fs'
               % (run.count, args.max_messages, args.timeout),

@@ -12,10 +12,15 @@
 
 """A listener that does not take a message leaves it on the queue."""
 
+import io
+import json
 import threading
+import types
 
+import fixtures
 from oslo_utils import uuidutils
 
+from nova.cmd import notifications
 import nova.conf
 from nova.notifications import listener as bus_listener
 from nova.tests.functional.bus import base
@@ -56,3 +61,42 @@ class TestMessagesNotTaken(base.BusTestCase):
             ['host0', 'host1', 'host2'],
             sorted(envelope['payload']['nova_object.data']['host']
                    for envelope in taken + rest))
+
+
+class TestServicesTableInBatches(base.BusTestCase):
+    """``listen --services`` reads batches, and takes no more than asked."""
+
+    def test_a_batch_over_the_count_goes_back_and_smaller_ones_follow(self):
+        pool = 'nova-test-%s' % uuidutils.generate_uuid(dashed=False)
+        # NOTE: the pool's queue exists (durable) before anything is sent.
+        bus_listener.stop_listener(*bus_listener.start_listener(
+            CONF, lambda envelope: False, url=self.broker.transport_url,
+            pool=pool))
+        self.create_services(120)
+        self.listener.wait_for(120, timeout=60)
+
+        out = self.useFixture(fixtures.MonkeyPatch(
+            'sys.stdout', io.StringIO())).new_value
+        args = types.SimpleNamespace(
+            transport_url=self.broker.transport_url, format='json',
+            event_type=[], publisher=[], services=True, seed_from_api=None,
+            token=None, max_messages=110, timeout=60, pool=pool)
+        # NOTE: batches of 100: the second one holds more than the 10 left
+        # to print, goes back whole, and a batch of 10 follows.
+        self.assertEqual(0, notifications.listen(args))
+        # NOTE: one notification per service; the relay publishes
+        # different services' notifications in any order.
+        printed = [json.loads(line)['service']['host']
+                   for line in out.getvalue().splitlines()]
+        self.assertEqual(110, len(printed))
+        self.assertEqual(110, len(set(printed)))
+
+        rest = bus_fixtures.NotificationListener(
+            CONF, self.broker.transport_url)
+        rest.pool = pool
+        self.useFixture(rest)
+        left = {envelope['payload']['nova_object.data']['host']
+                for envelope in rest.wait_for(10)}
+        rest.assert_nothing_more(10)
+        self.assertEqual({'host%d' % index for index in range(120)},
+                         left | set(printed))

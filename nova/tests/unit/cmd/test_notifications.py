@@ -321,6 +321,66 @@ class TestReceiver(testtools.TestCase):
         self.assertIsInstance(run.error, BrokenPipeError)
 
 
+class Flushes(io.StringIO):
+    """Counts its flushes."""
+
+    flushes = 0
+
+    def flush(self):
+        self.flushes += 1
+
+
+class TestReceiverOfBatches(testtools.TestCase):
+
+    @staticmethod
+    def _batch(*ids):
+        return [envelope(message_id=message_id) for message_id in ids]
+
+    def test_a_batch_is_printed_then_flushed_once(self):
+        out = Flushes()
+        run = cmd.Receiver(cmd.Printer(options(), out), None)
+        self.assertIsNone(run.receive_batch(self._batch('m1', 'm2', 'm3')))
+        self.assertEqual(['m1', 'm2', 'm3'],
+                         [json.loads(line)['message_id']
+                          for line in out.getvalue().splitlines()])
+        self.assertEqual(1, out.flushes)
+        self.assertEqual(3, run.count)
+
+    def test_batches_never_hold_more_than_is_left(self):
+        run = cmd.Receiver(cmd.Printer(options(), io.StringIO()), 250)
+        self.assertEqual(100, run.batch_size())
+        run.receive_batch(self._batch(*['m%d' % i for i in range(100)]))
+        run.receive_batch(self._batch(*['n%d' % i for i in range(90)]))
+        self.assertEqual(60, run.batch_size())
+        self.assertEqual(100, cmd.Receiver(None, None).batch_size())
+
+    def test_a_batch_of_more_than_is_left_goes_back_whole(self):
+        run = cmd.Receiver(cmd.Printer(options(), io.StringIO()), 2)
+        self.assertIs(False, run.receive_batch(self._batch('m1', 'm2', 'm3')))
+        self.assertEqual(0, run.count)
+        # NOTE: the listener comes back with batches of what is left.
+        self.assertTrue(run.attention.is_set())
+        self.assertFalse(run.done.is_set())
+        self.assertEqual(2, run.batch_size())
+        self.assertIsNone(run.receive_batch(self._batch('m1', 'm2')))
+        self.assertTrue(run.done.is_set())
+
+    def test_once_done_a_batch_goes_back(self):
+        run = cmd.Receiver(cmd.Printer(options(), io.StringIO()), None)
+        run.stop()
+        self.assertIs(False, run.receive_batch(self._batch('m1')))
+        self.assertEqual(0, run.count)
+
+    def test_broken_pipe_sends_the_batch_back(self):
+        class Closed(io.StringIO):
+            def flush(self):
+                raise BrokenPipeError()
+        run = cmd.Receiver(cmd.Printer(options(), Closed()), None)
+        self.assertIs(False, run.receive_batch(self._batch('m1', 'm2')))
+        self.assertTrue(run.done.is_set())
+        self.assertIsInstance(run.error, BrokenPipeError)
+
+
 class TestListenRefusesGarbledURLs(testtools.TestCase):
     """The reproducer of a leak: a password with %2F in its URL."""
 

@@ -54,3 +54,36 @@ class TestEnvelope(testtools.TestCase):
                          taken.info({}, 'p', 'e', {}, METADATA))
         self.assertEqual(messaging.NotificationResult.REQUEUE,
                          left.info({}, 'p', 'e', {}, METADATA))
+
+
+class TestBatchEnvelopeEndpoint(testtools.TestCase):
+
+    @staticmethod
+    def _message(message_id):
+        return {'ctxt': {}, 'publisher_id': 'p', 'event_type': 'e',
+                'payload': {}, 'metadata': dict(METADATA,
+                                                message_id=message_id)}
+
+    def test_a_batch_of_envelopes_in_order(self):
+        received = []
+        endpoint = listener.BatchEnvelopeEndpoint(received.append)
+        self.assertEqual(messaging.NotificationResult.HANDLED,
+                         endpoint.info([self._message('m1'),
+                                        self._message('m2')]))
+        self.assertEqual([['m1', 'm2']],
+                         [[envelope['message_id'] for envelope in batch]
+                          for batch in received])
+        self.assertEqual('INFO', received[0][0]['priority'])
+
+    def test_every_priority(self):
+        for priority in listener.PRIORITIES:
+            received = []
+            endpoint = listener.BatchEnvelopeEndpoint(received.append)
+            getattr(endpoint, priority)([self._message('m1')])
+            self.assertEqual(priority.upper(), received[0][0]['priority'])
+
+    def test_a_batch_not_taken_goes_back_whole(self):
+        left = listener.BatchEnvelopeEndpoint(lambda envelopes: False)
+        self.assertEqual(messaging.NotificationResult.REQUEUE,
+                         left.info([self._message('m1'),
+                                    self._message('m2')]))
