@@ -12,7 +12,16 @@
 
 """Base class of the tests whose notifications travel through RabbitMQ."""
 
+import io
+import signal
+import types
+
+import fixtures
+from oslo_utils import uuidutils
+
+from nova.cmd import notifications
 import nova.conf
+from nova.notifications import listener as bus_listener
 from nova import objects
 from nova import rpc
 from nova.tests import fixtures as nova_fixtures
@@ -67,6 +76,40 @@ class BusTestCase(notification_sample_base.NotificationSampleTestBase):
             service.create()
             services.append(service)
         return services
+
+    def declare_pool(self):
+        """Return the name of a new pool whose queue gets what is sent next.
+
+        The queue is durable: it keeps the notifications for a listener
+        that starts later.
+        """
+        pool = 'nova-test-%s' % uuidutils.generate_uuid(dashed=False)
+        bus_listener.stop_listener(*bus_listener.start_listener(
+            CONF, lambda envelope: False, url=self.broker.transport_url,
+            pool=pool))
+        return pool
+
+    def run_listen(self, pool, **options):
+        """Run ``nova-notifications listen`` in this process, on ``pool``.
+
+        ``options`` are its arguments by their names (``max_messages``...).
+        Returns (exit code, lines printed on stdout, stderr).
+        """
+        args = dict(transport_url=self.broker.transport_url, format=None,
+                    event_type=[], publisher=[], services=False,
+                    seed_from_api=None, token=None, max_messages=None,
+                    timeout=30, pool=pool)
+        args.update(options)
+        out = self.useFixture(fixtures.MonkeyPatch(
+            'sys.stdout', io.StringIO())).new_value
+        err = self.useFixture(fixtures.MonkeyPatch(
+            'sys.stderr', io.StringIO())).new_value
+        # NOTE: the command handles SIGTERM; the test process gets its own
+        # handler back.
+        self.addCleanup(signal.signal, signal.SIGTERM,
+                        signal.getsignal(signal.SIGTERM))
+        code = notifications.listen(types.SimpleNamespace(**args))
+        return code, out.getvalue().splitlines(), err.getvalue()
 
     def use_transport(self, url):
         """Publish the versioned notifications with messagingv2 to ``url``.

@@ -12,15 +12,11 @@
 
 """A listener that does not take a message leaves it on the queue."""
 
-import io
 import json
 import threading
-import types
 
-import fixtures
 from oslo_utils import uuidutils
 
-from nova.cmd import notifications
 import nova.conf
 from nova.notifications import listener as bus_listener
 from nova.tests.functional.bus import base
@@ -67,27 +63,18 @@ class TestServicesTableInBatches(base.BusTestCase):
     """``listen --services`` reads batches, and takes no more than asked."""
 
     def test_a_batch_over_the_count_goes_back_and_smaller_ones_follow(self):
-        pool = 'nova-test-%s' % uuidutils.generate_uuid(dashed=False)
-        # NOTE: the pool's queue exists (durable) before anything is sent.
-        bus_listener.stop_listener(*bus_listener.start_listener(
-            CONF, lambda envelope: False, url=self.broker.transport_url,
-            pool=pool))
+        pool = self.declare_pool()
         self.create_services(120)
         self.listener.wait_for(120, timeout=60)
 
-        out = self.useFixture(fixtures.MonkeyPatch(
-            'sys.stdout', io.StringIO())).new_value
-        args = types.SimpleNamespace(
-            transport_url=self.broker.transport_url, format='json',
-            event_type=[], publisher=[], services=True, seed_from_api=None,
-            token=None, max_messages=110, timeout=60, pool=pool)
         # NOTE: batches of 100: the second one holds more than the 10 left
         # to print, goes back whole, and a batch of 10 follows.
-        self.assertEqual(0, notifications.listen(args))
+        code, lines, _err = self.run_listen(
+            pool, format='json', services=True, max_messages=110)
+        self.assertEqual(0, code)
         # NOTE: one notification per service; the relay publishes
         # different services' notifications in any order.
-        printed = [json.loads(line)['service']['host']
-                   for line in out.getvalue().splitlines()]
+        printed = [json.loads(line)['service']['host'] for line in lines]
         self.assertEqual(110, len(printed))
         self.assertEqual(110, len(set(printed)))
 
