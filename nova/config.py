@@ -12,6 +12,10 @@
 
 """Parse the command line and configuration files of a nova process."""
 
+import contextlib
+import io
+import sys
+
 from oslo_config import cfg
 from oslo_log import log
 import sqlalchemy
@@ -34,14 +38,27 @@ def parse_args(argv, default_config_files=None, configure_db=True,
     log.register_options(CONF)
     log.set_defaults(default_log_levels=log.get_default_log_levels() +
                      _DEFAULT_LOG_LEVELS)
+    said = io.StringIO()
     try:
-        CONF(argv[1:], project='nova',
-             default_config_files=default_config_files)
+        with contextlib.redirect_stderr(said):
+            CONF(argv[1:], project='nova',
+                 default_config_files=default_config_files)
+    except SystemExit as exit:
+        # NOTE: oslo.config checks the values of command line options (from
+        # the command line or a file) itself: it writes the one line
+        # "argument --NAME: Invalid ... value: ..." and exits 1. That is a
+        # configuration error like the others. argparse's own usage errors
+        # (exit 2) and --help (0) go on as they were.
+        if exit.code != 1 or not said.getvalue().strip():
+            sys.stderr.write(said.getvalue())
+            raise
+        raise ConfigurationError(said.getvalue().strip())
     except (OSError, UnicodeDecodeError) as error:
         # NOTE: oslo.config reports a file it cannot parse, but lets the
         # errors of reading one (a directory, a binary file) escape.
         raise ConfigurationError('cannot read a configuration file: %s'
                                  % error)
+    sys.stderr.write(said.getvalue())
     log.setup(CONF, 'nova')
     if init_rpc:
         rpc.init(CONF)

@@ -194,6 +194,19 @@ class TestNovaAPICommand(_ConfiguredProcessTest):
                 self.fail('no %s within %ds' % (what, self.TIMEOUT))
             time.sleep(0.05)
 
+    def test_an_invalid_option_value_is_one_error_line(self):
+        # NOTE: oslo.config checks the values of command line options
+        # itself, those of a file included, and exits 1 with a line of its
+        # own; nova-api says it as its other configuration errors.
+        database = self.useFixture(nova_fixtures.Database())
+        config = self._config(database.connection,
+                              DEFAULT='osapi_compute_workers = 0')
+        process, _lines = self._start('--config-file', config)
+        self.assertEqual(2, process.wait(self.TIMEOUT))
+        self.assertEqual(['ERROR: argument --osapi_compute_workers: Invalid '
+                          'Integer(min=1) value: 0'],
+                         process.stderr.read().splitlines())
+
     def test_refuses_an_unmigrated_database(self):
         directory = self.useFixture(fixtures.TempDir()).path
         config = self._config('sqlite:///%s/empty.sqlite' % directory)
