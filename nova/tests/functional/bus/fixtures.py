@@ -12,6 +12,7 @@
 
 """Fixtures of the message bus tests: a listener, a silent port."""
 
+import atexit
 import socket
 import threading
 import time
@@ -41,7 +42,7 @@ class NotificationListener(fixtures.Fixture):
     def _setUp(self):
         listener, transport = bus_listener.start_listener(
             self.conf, self._receive, url=self.url, pool=self.pool)
-        self.addCleanup(bus_listener.stop_listener, listener, transport)
+        self.addCleanup(_stop_listener, listener, transport)
 
     def _receive(self, envelope):
         with self._arrived:
@@ -93,6 +94,40 @@ class NotificationListener(fixtures.Fixture):
                 raise AssertionError(
                     'Expected no more than %d notifications, got %s'
                     % (count, [m['event_type'] for m in self._messages]))
+
+
+# NOTE: threads stopping listeners that tests are done with.
+_releasing = []
+_releasing_lock = threading.Lock()
+
+
+def _stop_listener(listener, transport):
+    """Stop ``listener`` and close ``transport`` in the background.
+
+    Stopping waits for the consumer's poll (up to a second) and then for
+    futurist's idle worker, which notices a shutdown only at its next
+    one-second poll: up to two seconds per test for nothing. The listener's
+    queue is its own, so a test never sees what it gets meanwhile. The
+    threads are joined before the process exits.
+    """
+    thread = threading.Thread(target=bus_listener.stop_listener,
+                              args=(listener, transport), daemon=True,
+                              name='listener-stop')
+    thread.start()
+    with _releasing_lock:
+        if not _releasing:
+            # NOTE: registered after the shared broker's destroy, so it runs
+            # before it: the connections close while the broker is up.
+            atexit.register(_join_releasing)
+        _releasing.append(thread)
+
+
+def _join_releasing(timeout=10.0):
+    deadline = time.monotonic() + timeout
+    with _releasing_lock:
+        threads = list(_releasing)
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 class SilentServer(fixtures.Fixture):

@@ -137,7 +137,7 @@ class TestBrokerFailures(base.BusTestCase):
         self.relay.stop(0)
         self.use_transport('rabbit://nova:%s@127.0.0.1:%d/'
                            % (password, silent.port))
-        relay = self.useFixture(nova_fixtures.RelayFixture()).relay
+        self.useFixture(nova_fixtures.RelayFixture(stop_timeout=0))
         self._put_reasons('first', 'second')
         self._assert_committed('second')
         deadline = time.monotonic() + 10
@@ -148,7 +148,6 @@ class TestBrokerFailures(base.BusTestCase):
         # their notifications wait in the outbox.
         self.assertEqual(2, self._pending())
         self.assertNotIn(password, self.stdlog.output)
-        relay.stop(0)
 
     def test_broker_frozen_on_an_open_connection(self):
         self._put_reasons('delivered')
