@@ -202,6 +202,12 @@ class TestUsageErrors(ManageTestCase):
                               '--binary', 'nova-compute')
         self.assertNothingHappened()
 
+    def test_help_lists_every_action(self):
+        self.assertEqual(0, self.manage('service', '--help'))
+        for action in ('list', 'show', 'create', 'disable', 'enable',
+                       'force-down', 'unforce-down', 'delete'):
+            self.assertIn(action, self.stdout.getvalue())
+
     def test_unknown_format(self):
         self.assertUsageError("invalid choice: 'xml'", 'service', 'list',
                               '--format', 'xml')
