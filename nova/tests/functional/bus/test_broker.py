@@ -10,7 +10,8 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The private broker of the bus tests: loopback only, skip or fail, reaped.
+"""The private broker of the bus tests: loopback only, skip or fail, reaped,
+its applications only those rabbit needs.
 
 The skip and the reaper are checked without booting a broker; the loopback
 check uses the process's shared broker.
@@ -95,3 +96,41 @@ class TestLoopbackOnly(testtools.TestCase):
         self.assertTrue(os.path.isdir(running.base_dir))
         self.assertTrue(running.base_dir.startswith(
             os.path.realpath(tempfile.gettempdir())))
+
+
+class TestCoreApplications(testtools.TestCase):
+
+    def test_rabbit_and_what_it_needs(self):
+        installed = self.useFixture(fixtures.TempDir()).path
+        specs = {
+            'rabbit-3.10.8': '{application, rabbit, [{applications, '
+                             '[kernel, stdlib, ra]}, {mod, {rabbit, []}}]}.',
+            'rabbitmq_prelaunch-3.10.8': '{application, rabbitmq_prelaunch, '
+                                         '[{applications, [kernel]}]}.',
+            'ra-2.2.0': '{application, ra, [{applications, [aten]}, '
+                        '{included_applications, [seshat]}]}.',
+            'aten-0.5.8': '{application, aten, [{applications, []}]}.',
+            'seshat-0.3.2': '{application, seshat, []}.',
+            'rabbitmq_management-3.10.8': '{application, rabbitmq_management, '
+                                          '[{applications, [rabbit]}]}.',
+        }
+        for entry, spec in specs.items():
+            ebin = os.path.join(installed, entry, 'ebin')
+            os.makedirs(ebin)
+            with open(os.path.join(ebin, entry.rpartition('-')[0] + '.app'),
+                      'w') as f:
+                f.write(spec)
+        target = os.path.join(self.useFixture(fixtures.TempDir()).path, 'p')
+        self.assertTrue(broker.link_core_applications(installed, target))
+        self.assertEqual(
+            ['aten-0.5.8', 'ra-2.2.0', 'rabbit-3.10.8',
+             'rabbitmq_prelaunch-3.10.8', 'seshat-0.3.2'],
+            sorted(os.listdir(target)))
+        self.assertEqual(os.path.join(installed, 'ra-2.2.0'),
+                         os.readlink(os.path.join(target, 'ra-2.2.0')))
+
+    def test_an_unreadable_application_leaves_the_installed_directory(self):
+        installed = self.useFixture(fixtures.TempDir()).path
+        os.makedirs(os.path.join(installed, 'rabbit-3.10.8', 'ebin'))
+        target = os.path.join(self.useFixture(fixtures.TempDir()).path, 'p')
+        self.assertFalse(broker.link_core_applications(installed, target))
