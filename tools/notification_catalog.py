@@ -45,7 +45,7 @@ def registered_classes():
 
 def _payload_class(notification_cls, classes):
     field = notification_cls.fields.get('payload')
-    payload_name = getattr(getattr(field, '_type', None), '_obj_name', None)
+    payload_name = getattr(field, 'objname', None)
     for cls in classes:
         if cls.obj_name() == payload_name:
             return cls
