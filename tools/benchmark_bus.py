@@ -26,6 +26,9 @@ listener receives, in a process of its own (this script run with
   receiving its ``service.update`` (negative when the notification arrived
   first). Then the same rates with the broker stopped: the request path
   does not wait for the bus, so the call durations should look alike.
+  Each run also prints the CPU time per PUT of each part (nova-api's
+  processes, RabbitMQ, the listener, this load generator) while the
+  requests are sent, and how many of the machine's CPUs that adds up to.
   With ``--api-workers N``, nova-api serves with ``osapi_compute_workers
   = N`` processes and a relay process; ``--api-threads`` sets their
   ``[wsgi] threads`` (default 16, one per client thread). With
@@ -140,6 +143,59 @@ class Receiver(object):
         return json.loads(output)
 
 
+_CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
+
+
+def _proc_stat(pid):
+    """The fields of /proc/PID/stat after the command name, or None."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rpartition(')')[2].split()
+    except (OSError, ValueError):
+        return None
+
+
+def _cpu_seconds(pids):
+    """User and system CPU seconds the processes ``pids`` used so far."""
+    total = 0
+    for pid in pids:
+        fields = _proc_stat(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])
+    return total / _CLOCK_TICKS
+
+
+def _with_children(pid):
+    """``pid`` and its child processes (nova-api's workers and relay)."""
+    pids = [pid]
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            fields = _proc_stat(int(entry))
+            if fields and int(fields[1]) == pid:
+                pids.append(int(entry))
+    return pids
+
+
+class CPUShares(object):
+    """CPU time each part of the deployment uses between two points."""
+
+    def __init__(self, parts):
+        self.parts = parts
+        self.started = {name: _cpu_seconds(pids)
+                        for name, pids in parts.items()}
+
+    def stop(self):
+        self.used = {name: _cpu_seconds(pids) - self.started[name]
+                     for name, pids in self.parts.items()}
+
+    def line(self, count, elapsed):
+        total = sum(self.used.values())
+        return ('  CPU per PUT: %s; total %.1f ms, %.2f of %d CPUs'
+                % (', '.join('%s %.1f ms' % (name, seconds * 1000 / count)
+                             for name, seconds in self.used.items()),
+                   total * 1000 / count, total / elapsed, os.cpu_count()))
+
+
 def _percentiles(values_ms):
     ordered = sorted(values_ms)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
@@ -188,6 +244,13 @@ class Deployment(object):
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return self._api.url + '/v2.1'
 
+    def pids(self):
+        """nova-api's processes, and the relay's own when it has one."""
+        pids = _with_children(self._api.pid)
+        if self._relay is not None:
+            pids.append(self._relay.pid)
+        return pids
+
     def stop(self):
         if self._relay is not None:
             local_servers.stop_process(self._relay, _START_TIMEOUT)
@@ -233,6 +296,13 @@ def latency(state_path, broker, rate, duration, broker_down=False,
                 raise RuntimeError('PUT answered %s' % response.status)
             returned[key] = time.monotonic()
 
+        parts = {'nova-api' + (' and relay' if separate_relay else ''):
+                 api.pids()}
+        if receiver:
+            parts.update({'RabbitMQ': [broker.pid],
+                          'listener': [receiver.process.pid]})
+        parts['load generator'] = [os.getpid()]
+        cpu = CPUShares(parts)
         start = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(16) as pool:
             futures = []
@@ -244,6 +314,7 @@ def latency(state_path, broker, rate, duration, broker_down=False,
             for future in futures:
                 future.result()
         elapsed = time.monotonic() - start
+        cpu.stop()
         arrivals = receiver.arrivals() if receiver else {}
     finally:
         api.stop()
@@ -267,6 +338,7 @@ def latency(state_path, broker, rate, duration, broker_down=False,
              for key in returned if key in arrivals])
         print('  %-31s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms'
               % ('API call returned -> received', p50, p99, worst))
+    print(cpu.line(total, elapsed))
 
 
 # Draining a backlog: a relay next to a plain Notifier.
