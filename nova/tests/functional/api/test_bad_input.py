@@ -19,6 +19,8 @@ changed and no notification is sent.
 
 import sqlite3
 
+import fixtures
+
 from nova.db.main import api as db_api
 from nova.tests.functional.api import fixtures as api_fixtures
 from nova.tests.functional.api import test_services
@@ -96,6 +98,14 @@ class TestDatabaseUnavailable(test_services.ServicesAPITestBase):
 
     def test_locked_database_is_a_503_then_recovers(self):
         path = db_api.get_engine().url.database
+        # NOTE: a writer waits for the lock up to SQLite's busy timeout
+        # (5 s, the sqlite3 module's default) before it fails; the URL's
+        # timeout shortens the wait, not what follows it.
+        manager = db_api.context_manager(
+            connection='sqlite:///%s?timeout=0.2' % path)
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova.db.main.api.main_context_manager', manager))
+        self.addCleanup(lambda: manager.writer.get_engine().dispose())
         other = sqlite3.connect(path, isolation_level=None)
         self.addCleanup(other.close)
         other.execute('BEGIN EXCLUSIVE')
