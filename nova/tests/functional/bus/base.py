@@ -14,6 +14,7 @@
 
 import io
 import signal
+import time
 import types
 
 import fixtures
@@ -21,6 +22,7 @@ from oslo_utils import uuidutils
 
 from nova.cmd import notifications
 import nova.conf
+from nova.db.main import api as db_api
 from nova.notifications import listener as bus_listener
 from nova import objects
 from nova import rpc
@@ -76,6 +78,23 @@ class BusTestCase(notification_sample_base.NotificationSampleTestBase):
             service.create()
             services.append(service)
         return services
+
+    def wait_for_empty_outbox(self, timeout=10.0):
+        """Wait until no notification is pending in the outbox.
+
+        A relay marks a notification delivered once the broker took it,
+        which can be after a listener received it.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = db_api.notification_outbox_status(
+                self.context)['pending']
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                self.fail('%d notifications still pending after %.0fs'
+                          % (pending, timeout))
+            time.sleep(0.05)
 
     def declare_pool(self):
         """Return the name of a new pool whose queue gets what is sent next.
