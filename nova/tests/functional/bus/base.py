@@ -60,7 +60,10 @@ class BusTestCase(notification_sample_base.NotificationSampleTestBase):
                    relay_poll_interval=self.RELAY_POLL_INTERVAL,
                    relay_retry_max_interval=1.0,
                    group='notifications')
-        self.flags(amqp_durable_queues=True, group='oslo_messaging_rabbit')
+        # NOTE: a relay finds a broker down after one reconnection attempt
+        # a second later, not two or three.
+        self.flags(amqp_durable_queues=True, rabbit_retry_backoff=0,
+                   kombu_reconnect_delay=0, group='oslo_messaging_rabbit')
         self.use_transport(self.broker.transport_url)
         self.listener = self.useFixture(bus_fixtures.NotificationListener(
             CONF, self.broker.transport_url))
@@ -94,6 +97,15 @@ class BusTestCase(notification_sample_base.NotificationSampleTestBase):
             if time.monotonic() > deadline:
                 self.fail('%d notifications still pending after %.0fs'
                           % (pending, timeout))
+            time.sleep(0.05)
+
+    def wait_for_log(self, text, timeout=15.0):
+        """Wait until ``text`` is in what this test logged."""
+        deadline = time.monotonic() + timeout
+        while text not in self.stdlog.output:
+            if time.monotonic() > deadline:
+                self.fail('%r was not logged within %.0fs:\n%s'
+                          % (text, timeout, self.stdlog.output))
             time.sleep(0.05)
 
     def declare_pool(self):

@@ -14,7 +14,8 @@
 its applications only those rabbit needs.
 
 The skip and the reaper are checked without booting a broker; the loopback
-check uses the process's shared broker.
+check and the stop of RabbitMQ inside its node use the process's shared
+broker.
 """
 
 import os
@@ -96,6 +97,20 @@ class TestLoopbackOnly(testtools.TestCase):
         self.assertTrue(os.path.isdir(running.base_dir))
         self.assertTrue(running.base_dir.startswith(
             os.path.realpath(tempfile.gettempdir())))
+
+
+class TestApplicationStop(testtools.TestCase):
+
+    def test_stops_and_starts_in_its_node(self):
+        running = self.useFixture(broker.RabbitMQFixture()).broker
+        self.addCleanup(running.start)
+        pid = running.pid
+        running.stop_application()
+        self.assertFalse(local_servers.accepts_connections(running.port))
+        self.assertTrue(running.running)
+        running.start()
+        self.assertTrue(local_servers.accepts_connections(running.port))
+        self.assertEqual(pid, running.pid)
 
 
 class TestCoreApplications(testtools.TestCase):

@@ -14,8 +14,8 @@
 
 Each way a broker can fail, against the real thing: down before the
 request, accepting TCP but never answering, and frozen (SIGSTOP) on an open
-connection. (Stopped by pid while nova is connected, SIGTERM and SIGKILL,
-is test_delivery's TestBrokerRestartMidStream, in the middle of a stream of
+connection. (Stopped while nova is connected, gracefully and by SIGKILL, is
+test_delivery's TestBrokerRestartMidStream, in the middle of a stream of
 changes.) In each case the ``PUT`` answers at once (the request path does
 not talk to the bus), the change is committed with its notification in the
 outbox, the relay logs the outage once at ERROR without the transport
@@ -82,17 +82,9 @@ class TestBrokerFailures(base.BusTestCase):
                 if line.startswith('ERROR nova.notifications.relay') and
                 self.service.uuid in line]
 
-    def _wait_for_log(self, text, timeout=15.0):
-        deadline = time.monotonic() + timeout
-        while text not in self.stdlog.output:
-            if time.monotonic() > deadline:
-                self.fail('%r was not logged within %.0fs:\n%s'
-                          % (text, timeout, self.stdlog.output))
-            time.sleep(0.05)
-
     def _assert_outage_logged_once(self, password):
-        self._wait_for_log('Cannot publish notification service.update '
-                           'for service %s' % self.service.uuid)
+        self.wait_for_log('Cannot publish notification service.update '
+                          'for service %s' % self.service.uuid)
         errors = self._outage_errors()
         self.assertEqual(1, len(errors), '\n'.join(errors))
         self.assertNotIn(password, self.stdlog.output)
@@ -116,10 +108,10 @@ class TestBrokerFailures(base.BusTestCase):
         self.wait_for_empty_outbox()
 
     def _assert_bus_back_logged(self):
-        self._wait_for_log('Notifications are published again after')
+        self.wait_for_log('Notifications are published again after')
 
     def test_broker_down_before_the_request(self):
-        self.broker.stop()
+        self.broker.stop_application()
         reasons = ('first', 'second', 'third')
         self._put_reasons(*reasons)
         self._assert_committed('third')
