@@ -193,7 +193,7 @@ class TestSeveralProcesses(DeliveryTestCase):
 
     CLIENTS = 4
     PER_CLIENT = 60
-    MANAGE_RUNS = 4
+    MANAGE_RUNS = 2
 
     def setUp(self):
         super().setUp()
@@ -253,19 +253,19 @@ class TestSeveralProcesses(DeliveryTestCase):
                         first.kill()
                         killed.set()
 
-        def manage():
-            for run in range(self.MANAGE_RUNS):
-                uuid = services[run % 2].uuid
-                result = (self._manage('service', 'disable', uuid, '--reason',
-                                       'manage %d' % run)
-                          if run % 2 == 0 else
-                          self._manage('service', 'enable', uuid))
-                if result.returncode:
-                    failures.append(result.stderr)
+        def manage(run):
+            uuid = services[run % 2].uuid
+            result = (self._manage('service', 'disable', uuid, '--reason',
+                                   'manage %d' % run)
+                      if run % 2 == 0 else
+                      self._manage('service', 'enable', uuid))
+            if result.returncode:
+                failures.append(result.stderr)
 
         threads = [threading.Thread(target=changes, args=(index,))
                    for index in range(self.CLIENTS)]
-        threads.append(threading.Thread(target=manage))
+        threads.extend(threading.Thread(target=manage, args=(run,))
+                       for run in range(self.MANAGE_RUNS))
         for thread in threads:
             thread.start()
         for thread in threads:
