@@ -107,6 +107,8 @@ class StateDir(object):
     def __init__(self, path):
         self.path = os.path.abspath(path)
         self.config_file = os.path.join(self.path, 'nova.conf')
+        # NOTE: the SQLite file of the configuration's [database] connection.
+        self.database_file = os.path.join(self.path, 'nova.sqlite')
 
     def write_config(self, host, report_interval=1):
         """Write nova.conf for the services and commands of the demo."""

@@ -64,6 +64,15 @@ def _migrated_template():
         return _TEMPLATE_DB
 
 
+def write_migrated_sqlite(path):
+    """Write at ``path`` an SQLite database with the whole schema.
+
+    A copy of a file migrated once per process: a test that needs the
+    schema, not the migrations, does without their second of work.
+    """
+    shutil.copyfile(_migrated_template(), path)
+
+
 def _env_flag(name):
     return os.environ.get(name, '').lower() in ('1', 'true', 'yes')
 
@@ -245,7 +254,7 @@ class Database(fixtures.Fixture):
         if self.backend == 'sqlite':
             path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                                 'nova.sqlite')
-            shutil.copyfile(_migrated_template(), path)
+            write_migrated_sqlite(path)
             self.connection = 'sqlite:///%s' % path
         else:
             database = _migrated_server_database(self.backend)

@@ -55,7 +55,7 @@ class TestCompute(test_cmd_manage.ConsoleScriptTestCase):
         self.assertEqual(0, process.returncode, output)
 
     def report_count(self):
-        connection = sqlite3.connect(self.state.path + '/nova.sqlite')
+        connection = sqlite3.connect(self.state.database_file)
         try:
             row = connection.execute(
                 'SELECT report_count FROM services WHERE deleted = 0 AND '
@@ -69,7 +69,7 @@ class TestCompute(test_cmd_manage.ConsoleScriptTestCase):
             return log.read()
 
     def test_register_heartbeat_stop_and_restart(self):
-        self.manage('db', 'sync')
+        self.migrate_database()
         compute = self.start_compute()
         self.wait_for(lambda: self.event_types() == ['service.create'],
                       compute, 'service.create')

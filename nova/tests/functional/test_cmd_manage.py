@@ -26,6 +26,7 @@ from nova.cmd import common
 from nova.demo import expectations
 from nova.demo import state as demo_state
 from nova import test
+from nova.tests import fixtures as nova_fixtures
 
 COMMAND_TIMEOUT = 60
 
@@ -54,6 +55,13 @@ class ConsoleScriptTestCase(test.TestCase):
                                                      result.stderr))
         self.assertNotIn('Traceback', result.stderr)
         return result
+
+    def migrate_database(self):
+        """Give the state directory a migrated database, in process.
+
+        TestManage runs ``nova-manage db sync`` itself.
+        """
+        nova_fixtures.write_migrated_sqlite(self.state.database_file)
 
     def event_types(self):
         return [envelope['event_type']

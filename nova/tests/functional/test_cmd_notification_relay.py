@@ -25,7 +25,7 @@ WAIT_TIMEOUT = 30
 class TestNotificationRelay(test_cmd_manage.ConsoleScriptTestCase):
 
     def _pending(self):
-        connection = sqlite3.connect(self.state.path + '/nova.sqlite')
+        connection = sqlite3.connect(self.state.database_file)
         try:
             return connection.execute(
                 "SELECT COUNT(*) FROM notification_outbox WHERE state = "
@@ -34,7 +34,7 @@ class TestNotificationRelay(test_cmd_manage.ConsoleScriptTestCase):
             connection.close()
 
     def _mark_all_pending(self):
-        connection = sqlite3.connect(self.state.path + '/nova.sqlite')
+        connection = sqlite3.connect(self.state.database_file)
         try:
             with connection:
                 connection.execute(
@@ -44,7 +44,7 @@ class TestNotificationRelay(test_cmd_manage.ConsoleScriptTestCase):
             connection.close()
 
     def test_publishes_the_outbox_and_stops_on_sigterm(self):
-        self.manage('db', 'sync')
+        self.migrate_database()
         self.manage('service', 'create', '--host', 'host1', '--binary',
                     'nova-compute')
         published_by_manage = self.state.read_notifications()
@@ -69,7 +69,7 @@ class TestNotificationRelay(test_cmd_manage.ConsoleScriptTestCase):
             self.assertIn('received SIGTERM, stopping', log.read())
 
     def test_refuses_to_start_with_notifications_off(self):
-        self.manage('db', 'sync')
+        self.migrate_database()
         with open(self.state.config_file) as config:
             text = config.read()
         with open(self.state.config_file, 'w') as config:
