@@ -170,10 +170,3 @@ class TestLifecycleDemo(test.TestCase):
             process.kill()
         process.wait(DEMO_TIMEOUT)
         process.stdout.close()
-
-    def test_state_path_in_use(self):
-        os.makedirs(self.path)
-        open(os.path.join(self.path, 'nova.sqlite'), 'w').close()
-        result = self.demo('--state-path', self.path)
-        self.assertEqual(2, result.returncode)
-        self.assertIn('must be a new or empty directory', result.stderr)

@@ -396,10 +396,13 @@ class TestArguments(test.TestCase):
         self.assertEqual(path, lifecycle_demo.build_parser().parse_args(
             ['--state-path', path]).state_path)
         open(os.path.join(path, 'nova.sqlite'), 'w').close()
+        stderr = self.useFixture(fixtures.MonkeyPatch(
+            'sys.stderr', io.StringIO())).new_value
         error = self.assertRaises(
             SystemExit, lifecycle_demo.build_parser().parse_args,
             ['--state-path', path])
         self.assertEqual(2, error.code)
+        self.assertIn('must be a new or empty directory', stderr.getvalue())
 
     def test_timeout_must_be_positive(self):
         error = self.assertRaises(
