@@ -234,9 +234,12 @@ class MySQLServer(DatabaseServer):
     @property
     def admin_url(self):
         # NOTE: mariadb-install-db creates root@127.0.0.1 without a
-        # password; the server is ours and listens on loopback only.
+        # password; the server is ours and listens on loopback only, and
+        # serves no TLS. Without ssl_disabled, PyMySQL would still load the
+        # system's CA certificates for every connection, in case the server
+        # offers it: 26 ms each, a fifth of a MySQL test.
         return ('mysql+pymysql://root@%s:%d/?charset=utf8mb4'
-                % (local_servers.LOOPBACK, self.port))
+                '&ssl_disabled=true' % (local_servers.LOOPBACK, self.port))
 
     @property
     def socket(self):

@@ -29,6 +29,7 @@ from nova.db.main import api as db
 from nova.db.main import models
 from nova import exception
 from nova import test
+from nova.tests import fixtures as nova_fixtures
 
 load_tests = testscenarios.load_tests_apply_scenarios
 
@@ -50,6 +51,31 @@ class DbTestCase(test.TestCase):
         with db.get_engine().connect() as connection:
             return [dict(row._mapping) for row in connection.execute(
                 sa.select(table).order_by(table.c.id))]
+
+
+class TestDatabaseFixture(DbTestCase):
+    """Every test starts from what the migrations left, on every backend."""
+
+    LEASES = models.BASE.metadata.tables['notification_relay_leases']
+
+    def _lease_rows(self):
+        with db.get_engine().connect() as connection:
+            return connection.execute(
+                sa.select(sa.func.count()).select_from(self.LEASES)).scalar()
+
+    def test_the_rows_and_ids_of_a_test_do_not_reach_the_next(self):
+        seeded = self._lease_rows()
+        self.assertGreater(seeded, 0)
+        # NOTE: on a server, every test of the process uses one database;
+        # this one's too.
+        with nova_fixtures.Database(self.DATABASE):
+            self._create(host='host1')
+            self._create(host='host2')
+            with db.get_engine().begin() as connection:
+                connection.execute(self.LEASES.delete())
+        self.assertEqual([], self._rows())
+        self.assertEqual(seeded, self._lease_rows())
+        self.assertEqual(1, self._create()['id'])
 
 
 class TestServiceCreate(DbTestCase):
