@@ -18,12 +18,7 @@ call is its own transaction.
 """
 
 import contextlib
-import fcntl
 import functools
-import os
-import sqlite3
-import threading
-import weakref
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
@@ -31,183 +26,8 @@ from oslo_utils import timeutils
 import sqlalchemy
 
 from nova.db.main import models
+from nova.db.main import sqlite
 from nova import exception
-
-# NOTE: the execution option that marks the connection of a write
-# transaction; see _sqlite_begin_immediate.
-_WRITE_TRANSACTION = 'nova_write_transaction'
-
-
-def _sqlite_begin_immediate(conn, options):
-    # NOTE: with SQLite's deferred BEGIN, two transactions that both read a
-    # row and then write it deadlock on the lock upgrade, and SQLite fails
-    # the second writer at once with "database is locked" (a heartbeat of
-    # nova-compute and nova-manage, on the embedded default). A write
-    # transaction takes the write lock at BEGIN instead, so writers wait for
-    # each other up to the driver's busy timeout; readers are not blocked.
-    # The write option is set on the connection before its transaction
-    # begins. With oslo.db's in_transaction marker set first, its begin
-    # listener emits no BEGIN of its own (SQLAlchemy's pysqlite begins
-    # nothing itself), and BEGIN IMMEDIATE runs as the transaction's first
-    # statement, its errors translated by oslo.db like any other. oslo.db
-    # offers no public way to choose the BEGIN it emits.
-    if (options.get(_WRITE_TRANSACTION) and not conn.in_transaction() and
-            'in_transaction' not in conn.info):
-        writers = _SQLITE_WRITERS[conn.engine]
-        writers.acquire()
-        conn.info['in_transaction'] = True
-        try:
-            conn.exec_driver_sql('BEGIN IMMEDIATE')
-        except Exception:
-            conn.info.pop('in_transaction', None)
-            writers.release()
-            raise
-
-
-class _SQLiteWriters(object):
-    """The writers of one SQLite database, in line, one at a time.
-
-    SQLite has one writer at a time, and a writer that finds the database
-    locked sleeps in SQLite's busy handler, with delays growing to 100 ms a
-    try: with a few API threads, relays and several nova-api workers
-    writing at once, a PUT's p99 reached seconds. Writers queue here
-    instead and go the moment the writer before them leaves: the threads
-    of a process on a lock, the processes on an ``flock`` of a file beside
-    the database (``<database>-writers``, made on first use). A database in
-    memory belongs to one process and needs only the first. Writers that
-    are not nova's still meet at SQLite's own lock.
-
-    A write transaction takes its turn right before its ``BEGIN
-    IMMEDIATE`` and gives it back as its connection returns from the
-    commit or rollback (``release`` listens to the pool's checkin, ahead of
-    oslo.db's listener that yields the thread there): opening and closing
-    the connection happen outside, and whoever holds the turn never waits
-    for other threads on purpose.
-    """
-
-    def __init__(self, path):
-        self._threads = threading.Lock()
-        self._holder = threading.local()
-        self._path = (None if not path or path == ':memory:' or
-                      path.startswith('file:') else path + '-writers')
-        self._fd = None
-        self._pid = None
-
-    def acquire(self):
-        """Wait for this thread's turn to write."""
-        self._threads.acquire()
-        try:
-            if self._path:
-                fcntl.flock(self._file(), fcntl.LOCK_EX)
-        except BaseException:
-            self._threads.release()
-            raise
-        self._holder.holds = True
-
-    def release(self, *args):
-        """End this thread's turn, if it has one (any arguments ignored)."""
-        if not getattr(self._holder, 'holds', False):
-            return
-        self._holder.holds = False
-        if self._path:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-        self._threads.release()
-
-    def _file(self):
-        # NOTE: a forked child opens its own: an flock belongs to the open
-        # file, which a child shares with its parent.
-        if self._pid != os.getpid():
-            self._fd = os.open(self._path,
-                               os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            self._pid = os.getpid()
-        return self._fd
-
-    def close(self, engine=None):
-        with self._threads:
-            fd, self._fd = self._fd, None
-            if fd is not None and self._pid == os.getpid():
-                os.close(fd)
-            self._pid = None
-
-
-# NOTE: the writers of each SQLite engine nova's context managers made.
-_SQLITE_WRITERS = weakref.WeakKeyDictionary()
-
-
-def _sqlite_write_ahead_log(dbapi_connection, connection_record):
-    # NOTE: in SQLite's default rollback journal a commit waits for every
-    # reader and readers wait for a commit, sleeping in SQLite's busy
-    # handler; the relays read the outbox while the API writes it. With the
-    # write-ahead log, readers and the writer do not block each other. It is
-    # a property of the database file, kept once set; a database in memory
-    # has no file and keeps its journal.
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute('PRAGMA journal_mode')
-            if cursor.fetchone()[0] not in ('wal', 'memory'):
-                cursor.execute('PRAGMA journal_mode=WAL')
-        finally:
-            cursor.close()
-
-
-class _HeldSQLiteFile(object):
-    """One more connection to an engine's SQLite file, for the engine's life.
-
-    oslo.db gives SQLite files a NullPool: each transaction opens a
-    connection and closes it, and closing the last connection of a
-    database in write-ahead log mode checkpoints the log and removes it,
-    a third of the CPU of a Service.save(). With one connection held open,
-    no other close is the last; SQLite still checkpoints the log as it
-    grows (its autocheckpoint).
-    """
-
-    def __init__(self, path):
-        self._path = path
-        self._connection = None
-        self._lock = threading.Lock()
-
-    def open(self, dbapi_connection, connection_record):
-        """Open it, once the engine's first connection set the log mode."""
-        if self._connection is not None or not self._path or (
-                self._path == ':memory:' or self._path.startswith('file:')):
-            return
-        with self._lock:
-            if self._connection is not None:
-                return
-            try:
-                held = sqlite3.connect(self._path, check_same_thread=False)
-                # NOTE: a connection counts once it has read the database
-                # in write-ahead log mode: it then holds its share of the
-                # log's index for as long as it is open.
-                held.execute('PRAGMA schema_version').fetchall()
-            except sqlite3.Error:
-                # NOTE: the engine's own connections report what is wrong.
-                return
-            self._connection = held
-
-    def close(self, engine=None):
-        with self._lock:
-            held, self._connection = self._connection, None
-        if held is not None:
-            held.close()
-
-
-def _prepare_engine(engine):
-    """Give an engine of nova's SQLite databases their settings above."""
-    if engine.dialect.name != 'sqlite':
-        return
-    held = _HeldSQLiteFile(engine.url.database)
-    writers = _SQLITE_WRITERS[engine] = _SQLiteWriters(engine.url.database)
-    # NOTE: listeners run in the order they were added: the file is held
-    # open once its first connection made it use the write-ahead log.
-    sqlalchemy.event.listen(engine, 'connect', _sqlite_write_ahead_log)
-    sqlalchemy.event.listen(engine, 'connect', held.open)
-    sqlalchemy.event.listen(engine, 'engine_disposed', held.close)
-    sqlalchemy.event.listen(engine, 'engine_disposed', writers.close)
-    sqlalchemy.event.listen(engine, 'checkin', writers.release, insert=True)
-    sqlalchemy.event.listen(engine, 'set_connection_execution_options',
-                            _sqlite_begin_immediate)
 
 
 def context_manager(**config):
@@ -222,7 +42,7 @@ def context_manager(**config):
     # system's, for which it only hands the interpreter to another thread,
     # in every transaction (about 100 us of a create+destroy pair).
     manager.configure(thread_checkin=False)
-    manager.append_on_engine_create(_prepare_engine)
+    manager.append_on_engine_create(sqlite.prepare_engine)
     if config:
         manager.configure(**config)
     return manager
@@ -233,22 +53,13 @@ main_context_manager = context_manager()
 
 @contextlib.contextmanager
 def _write_transaction(context):
-    writers = _SQLITE_WRITERS.get(main_context_manager.writer.get_engine())
-    outermost = False
-    try:
-        with main_context_manager.writer.using(context) as session:
-            if not session.info.get(_WRITE_TRANSACTION):
-                # NOTE: the outermost writer begins the transaction, with
-                # the option that tells _sqlite_begin_immediate it writes.
-                outermost = True
-                session.connection(
-                    execution_options={_WRITE_TRANSACTION: True})
-                session.info[_WRITE_TRANSACTION] = True
-            yield session
-    finally:
-        if outermost and writers is not None:
-            # NOTE: in case the connection did not return to the pool.
-            writers.release()
+    with main_context_manager.writer.using(context) as session:
+        if not session.info.get(sqlite.WRITE):
+            # NOTE: the outermost writer begins the transaction, with the
+            # option that tells SQLite's engines it writes.
+            session.connection(execution_options={sqlite.WRITE: True})
+            session.info[sqlite.WRITE] = True
+        yield session
 
 
 def configure(conf):

@@ -1,0 +1,224 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What nova's main database needs on SQLite, and on SQLite only.
+
+SQLite is the embedded default: nova-api, nova-compute, nova-manage and the
+relays of several processes write one file. Three settings make that work,
+each through SQLAlchemy's events on the engines of nova's context manager
+(``prepare_engine`` is its ``append_on_engine_create`` hook):
+
+* the write-ahead log, so that readers and the writer do not block each
+  other;
+* a write transaction takes the write lock at its BEGIN, after queueing
+  behind the other writers of every process (``Writers``);
+* one connection held open for the engine's life (``HeldFile``), so that
+  closing a transaction's connection does not checkpoint the log.
+
+Other engines of the process, and other backends, are left alone.
+"""
+
+import fcntl
+import os
+import sqlite3
+import threading
+import weakref
+
+import sqlalchemy
+
+# NOTE: the execution option of the connection of a transaction that
+# writes; nova.db.main.api's writer decorator sets it before the first
+# statement.
+WRITE = 'nova_write'
+
+
+def _is_file(path):
+    return bool(path) and path != ':memory:' and not path.startswith('file:')
+
+
+def _write_ahead_log(dbapi_connection, connection_record):
+    # NOTE: in SQLite's default rollback journal a commit waits for every
+    # reader and readers wait for a commit, in SQLite's busy handler; the
+    # relays read the outbox while the API writes it. The mode belongs to
+    # the file and is kept once set; a database in memory keeps its own.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute('PRAGMA journal_mode')
+        if cursor.fetchone()[0] not in ('wal', 'memory'):
+            cursor.execute('PRAGMA journal_mode=WAL')
+    finally:
+        cursor.close()
+
+
+class Writers(object):
+    """The writers of one SQLite database, one at a time, first come first.
+
+    A writer that finds the database locked sleeps in SQLite's busy
+    handler, with waits growing to 100 ms a try: with API threads, relays
+    and nova-api workers writing at once, a PUT's p99 reached seconds.
+    Writers queue here instead and go the moment the writer before them
+    leaves: the threads of a process on a lock, the processes on an
+    ``flock`` of ``<database>-writers``, made on first use. A database in
+    memory belongs to one process and needs only the lock. Writers that are
+    not nova's still meet at SQLite's own lock.
+    """
+
+    def __init__(self, path):
+        self._threads = threading.Lock()
+        self._holder = threading.local()
+        self.path = path + '-writers' if _is_file(path) else None
+        self._fd = None
+        self._pid = None
+
+    def acquire(self):
+        """Wait for this thread's turn to write."""
+        self._threads.acquire()
+        try:
+            if self.path:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        self._holder.holds = True
+
+    def release(self):
+        """End this thread's turn, if it has one."""
+        if not getattr(self._holder, 'holds', False):
+            return
+        self._holder.holds = False
+        if self.path:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _file(self):
+        # NOTE: a forked child opens its own: an flock belongs to the open
+        # file, which a child shares with its parent.
+        if self._pid != os.getpid():
+            self._fd = os.open(self.path,
+                               os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def close(self, engine=None):
+        with self._threads:
+            fd, self._fd = self._fd, None
+            if fd is not None and self._pid == os.getpid():
+                os.close(fd)
+            self._pid = None
+
+    def begin(self, conn):
+        """The ``begin`` listener: a write transaction locks at its BEGIN.
+
+        oslo.db begins every SQLite transaction with a deferred BEGIN, and
+        offers no way to choose another. Two deferred transactions that
+        both read a row and then write it cannot both commit: SQLite fails
+        the second at once with "database is locked", without waiting. A
+        write transaction therefore ends that empty transaction and begins
+        again with BEGIN IMMEDIATE, which waits (up to the busy timeout)
+        for the write lock and then holds it to the end. Readers are never
+        blocked. This runs after oslo.db's own listener, which emitted the
+        BEGIN, and before the transaction's first statement.
+        """
+        if not conn.get_execution_options().get(WRITE):
+            return
+        self.acquire()
+        try:
+            # NOTE: ending a transaction in which nothing ran fails in no
+            # way that matters; the BEGIN IMMEDIATE goes through SQLAlchemy
+            # and oslo.db, which translate its errors (database is locked).
+            conn.connection.driver_connection.execute('ROLLBACK')
+            conn.exec_driver_sql('BEGIN IMMEDIATE')
+        except BaseException:
+            self.release()
+            raise
+
+    def checkin(self, dbapi_connection, connection_record):
+        """The pool's ``checkin`` listener: the next writer goes.
+
+        A connection returns to the pool once its transaction committed or
+        rolled back; the engine's ``commit`` event would come before the
+        COMMIT itself, and the next writer would sleep in SQLite's busy
+        handler until it is done.
+        """
+        self.release()
+
+
+class HeldFile(object):
+    """One more connection to an engine's SQLite file, for the engine's life.
+
+    oslo.db gives SQLite files a NullPool: each transaction opens a
+    connection and closes it, and closing the last connection of a
+    database in write-ahead log mode checkpoints the log and removes it, a
+    third of the CPU of a Service.save(). With one connection held open, no
+    other close is the last; SQLite still checkpoints the log as it grows
+    (its autocheckpoint).
+    """
+
+    def __init__(self, path):
+        self._path = path if _is_file(path) else None
+        self._connection = None
+        self._lock = threading.Lock()
+
+    def open(self, dbapi_connection, connection_record):
+        """Open it, once the engine's first connection set the log mode."""
+        if self._connection is not None or self._path is None:
+            return
+        with self._lock:
+            if self._connection is not None:
+                return
+            try:
+                held = sqlite3.connect(self._path, check_same_thread=False)
+                # NOTE: a connection counts once it has read the database
+                # in write-ahead log mode: it then holds its share of the
+                # log's index for as long as it is open.
+                held.execute('PRAGMA schema_version').fetchall()
+            except sqlite3.Error:
+                # NOTE: the engine's own connections report what is wrong.
+                return
+            self._connection = held
+
+    def close(self, engine=None):
+        with self._lock:
+            held, self._connection = self._connection, None
+        if held is not None:
+            held.close()
+
+
+def prepare_engine(engine):
+    """Give an engine of nova's main database its SQLite settings.
+
+    Engines of other backends are left as oslo.db made them.
+    """
+    if engine.dialect.name != 'sqlite':
+        return
+    path = engine.url.database
+    held = HeldFile(path)
+    writers = Writers(path)
+    listen = sqlalchemy.event.listen
+    # NOTE: listeners run in the order they were added: the file is held
+    # open once the first connection made it use the write-ahead log.
+    listen(engine, 'connect', _write_ahead_log)
+    listen(engine, 'connect', held.open)
+    listen(engine, 'begin', writers.begin)
+    listen(engine, 'checkin', writers.checkin)
+    listen(engine, 'engine_disposed', held.close)
+    listen(engine, 'engine_disposed', writers.close)
+    _WRITERS[engine] = writers
+
+
+# NOTE: the writers of each engine prepare_engine gave settings to.
+_WRITERS = weakref.WeakKeyDictionary()
+
+
+def writers(engine):
+    """The ``Writers`` of an engine of nova's, None if not SQLite."""
+    return _WRITERS.get(engine)
