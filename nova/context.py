@@ -20,8 +20,8 @@ from oslo_db.sqlalchemy import enginefacade
 class RequestContext(context.RequestContext):
     """A security context that also carries the database transaction.
 
-    Nesting ``nova.db.main.api.transaction(ctxt)`` blocks, or database API
-    calls inside one, joins them into a single transaction.
+    oslo.db's enginefacade keeps the context's transaction on it: database
+    API calls made inside another's transaction join it.
     """
 
 

@@ -423,7 +423,7 @@ def plain_notifier(ctxt, url, template, messages):
 def relay_drain(ctxt, url, template, messages):
     """Write a backlog, then have one relay publish it; return messages/s."""
     keys = _keys('relay', messages)
-    with db_api.transaction(ctxt):
+    with db_api.context_manager.writer.using(ctxt):
         for uuid, key in keys:
             outbox.record(ctxt, outbox.envelope(
                 'nova-compute:bench', 'service.update', 'INFO',

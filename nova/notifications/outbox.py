@@ -77,13 +77,13 @@ def _redacted_context(context):
         return {}
 
 
+@db.pick_context_manager_writer
 def record(context, message, service_uuid=None):
     """Write ``message`` (an ``envelope``) into the outbox.
 
-    Inside ``nova.db.main.api.transaction(context)`` the row belongs to the
-    caller's transaction; rows about one service keep the order in which
-    their changes committed, as long as the caller wrote (and so locked)
-    the service's row first.
+    Inside the caller's writer transaction the row belongs to it; rows
+    about one service keep the order in which their changes committed, as
+    long as the caller wrote (and so locked) the service's row first.
 
     :param service_uuid: the service the notification is about; its
         notifications share a shard. Without one, the publisher's.
@@ -101,9 +101,8 @@ def record(context, message, service_uuid=None):
         'service_uuid': service_uuid,
         'shard': shard,
     }
-    with db.transaction(context):
-        db.notification_outbox_add(context, values)
-        _announce_on_commit(context.session, shard)
+    db.notification_outbox_add(context, values)
+    _announce_on_commit(context.session, shard)
 
 
 def _announce_on_commit(session, shard):

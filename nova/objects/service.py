@@ -89,15 +89,6 @@ class Service(base.NovaPersistentObject, base.NovaObject,
             action='obj_load_attr',
             reason='attribute %s is not lazy-loadable' % attrname)
 
-    @staticmethod
-    def transaction(context):
-        """Return a context manager: Service calls in it share a transaction.
-
-        A service read then saved in it is read and written in one database
-        transaction, on one connection; nothing is written if it raises.
-        """
-        return db.transaction(context)
-
     @classmethod
     def get_by_id(cls, context, service_id):
         return cls._from_db_object(context, cls(),
@@ -167,18 +158,22 @@ class Service(base.NovaPersistentObject, base.NovaObject,
         updates = self._stored_changes('create')
         if 'uuid' not in updates:
             updates['uuid'] = uuidutils.generate_uuid()
-        with db.transaction(self._context):
-            db_service = db.service_create(self._context, updates)
-            self._from_db_object(self._context, self, db_service)
-            self._send_notification(fields.NotificationAction.CREATE)
+        self._create_in_db(self._context, self, updates)
+
+    @staticmethod
+    @db.pick_context_manager_writer
+    def _create_in_db(context, service, updates):
+        db_service = db.service_create(context, updates)
+        Service._from_db_object(context, service, db_service)
+        service._send_notification(fields.NotificationAction.CREATE)
 
     def save(self):
         """Store the changes; emit ``service.update`` for status changes.
 
         Only ``disabled``, ``disabled_reason`` and ``forced_down`` trigger a
         notification, even when set to the value they had. It is recorded
-        in the transaction that updates the row and carries the row as
-        committed.
+        in the transaction that updates the row, which it reads locked, and
+        carries the row as committed.
 
         :raises: ServiceNotFound if the record is gone (nothing is emitted).
         """
@@ -189,11 +184,15 @@ class Service(base.NovaPersistentObject, base.NovaObject,
         if 'uuid' in updates:
             raise exception.ObjectActionError(action='save',
                                               reason='uuid is immutable')
-        with db.transaction(self._context):
-            db_service = db.service_update(self._context, self.id, updates)
-            self._from_db_object(self._context, self, db_service)
-            if _STATUS_FIELDS.intersection(updates):
-                self._send_notification(fields.NotificationAction.UPDATE)
+        self._save_in_db(self._context, self, updates)
+
+    @staticmethod
+    @db.pick_context_manager_writer
+    def _save_in_db(context, service, updates):
+        db_service = db.service_update(context, service.id, updates)
+        Service._from_db_object(context, service, db_service)
+        if _STATUS_FIELDS.intersection(updates):
+            service._send_notification(fields.NotificationAction.UPDATE)
 
     def destroy(self):
         """Soft-delete the record and emit ``service.delete``.
@@ -203,10 +202,14 @@ class Service(base.NovaPersistentObject, base.NovaObject,
 
         :raises: ServiceNotFound if the record is already gone.
         """
-        with db.transaction(self._context):
-            db_service = db.service_destroy(self._context, self.id)
-            self._from_db_object(self._context, self, db_service)
-            self._send_notification(fields.NotificationAction.DELETE)
+        self._destroy_in_db(self._context, self)
+
+    @staticmethod
+    @db.pick_context_manager_writer
+    def _destroy_in_db(context, service):
+        db_service = db.service_destroy(context, service.id)
+        Service._from_db_object(context, service, db_service)
+        service._send_notification(fields.NotificationAction.DELETE)
 
     @rpc.if_notifications_enabled
     def _send_notification(self, action):

@@ -55,7 +55,7 @@ def _migrated_template():
             # the process does.
             atexit.register(shutil.rmtree, template_dir, ignore_errors=True)
             path = os.path.join(template_dir, 'nova.sqlite')
-            manager = db_api.context_manager(
+            manager = db_api.create_context_manager(
                 connection='sqlite:///%s' % path)
             engine = manager.writer.get_engine()
             migration.db_sync(engine=engine)
@@ -235,7 +235,7 @@ class EmptyDatabaseEngine(fixtures.Fixture):
             databases = _server_databases(self.backend)
             name, url = databases.create()
             self.addCleanup(databases.drop, name)
-        manager = db_api.context_manager(connection=url)
+        manager = db_api.create_context_manager(connection=url)
         self.engine = manager.writer.get_engine()
         self.addCleanup(self.engine.dispose)
 
@@ -264,9 +264,9 @@ class Database(fixtures.Fixture):
             database = _migrated_server_database(self.backend)
             self.connection = database.url
             self.addCleanup(database.reset)
-        manager = db_api.context_manager(connection=self.connection)
+        manager = db_api.create_context_manager(connection=self.connection)
         self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.main_context_manager', manager))
+            'nova.db.main.api.context_manager', manager))
         self.addCleanup(lambda: manager.writer.get_engine().dispose())
 
 

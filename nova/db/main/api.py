@@ -12,12 +12,13 @@
 
 """Database API of nova's main database.
 
-Every function takes a ``nova.context.RequestContext`` first. Calls made
-inside ``with transaction(ctxt):`` share that one transaction; otherwise each
-call is its own transaction.
+Every function takes a ``nova.context.RequestContext`` first and runs in
+a transaction of ``context_manager``, oslo.db's enginefacade: its own, or
+the one the caller opened with ``context_manager.writer.using(context)``
+or another decorated function, which it joins. Rows are read and written
+with SQLAlchemy Core statements and returned as dicts or read-only rows.
 """
 
-import contextlib
 import functools
 
 from oslo_db import exception as db_exc
@@ -30,11 +31,12 @@ from nova.db.main import sqlite
 from nova import exception
 
 
-def context_manager(**config):
+def create_context_manager(connection=None, **config):
     """Return a new transaction context manager of nova's main database.
 
     Its engines, and only they, get nova's SQLite settings (other engines
-    of the process are left alone). ``config`` goes to ``configure``.
+    of the process are left alone). ``connection`` and ``config`` go to
+    ``configure``.
     """
     manager = enginefacade.transaction_context()
     # NOTE: oslo.db sleeps for no time as each connection is given back, so
@@ -43,23 +45,14 @@ def context_manager(**config):
     # in every transaction (about 100 us of a create+destroy pair).
     manager.configure(thread_checkin=False)
     manager.append_on_engine_create(sqlite.prepare_engine)
+    if connection is not None:
+        config['connection'] = connection
     if config:
         manager.configure(**config)
     return manager
 
 
-main_context_manager = context_manager()
-
-
-@contextlib.contextmanager
-def _write_transaction(context):
-    with main_context_manager.writer.using(context) as session:
-        if not session.info.get(sqlite.WRITE):
-            # NOTE: the outermost writer begins the transaction, with the
-            # option that tells SQLite's engines it writes.
-            session.connection(execution_options={sqlite.WRITE: True})
-            session.info[sqlite.WRITE] = True
-        yield session
+context_manager = create_context_manager()
 
 
 def configure(conf):
@@ -68,32 +61,53 @@ def configure(conf):
     oslo.db's engine facade takes its own options as they are, and knows
     which of them are not its business.
     """
-    main_context_manager.configure(**dict(conf.database.items()))
+    context_manager.configure(**dict(conf.database.items()))
 
 
-def get_engine():
-    return main_context_manager.writer.get_engine()
+def get_context_manager(context):
+    """Return the database context manager of ``context``.
+
+    There is one database: the main one.
+    """
+    return context_manager
 
 
-def transaction(context):
-    """Return a context manager: the calls made in it share one transaction."""
-    return _write_transaction(context)
+def get_engine(context=None):
+    return get_context_manager(context).writer.get_engine()
 
 
-def _writer(f):
-    # NOTE: the context manager is looked up at call time so that test
-    # fixtures can swap it for one bound to a private database.
+def pick_context_manager_writer(f):
+    """Decorator to use a writer db context manager.
+
+    The db context manager will be picked from the RequestContext. The
+    outermost writer tells the engine, before the first statement, that its
+    transaction writes (what SQLite's engines need, see
+    ``nova.db.main.sqlite``).
+
+    Wrapped function must have a RequestContext in the arguments.
+    """
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
-        with _write_transaction(context):
+        ctxt_mgr = get_context_manager(context)
+        with ctxt_mgr.writer.using(context) as session:
+            if not session.info.get(sqlite.WRITE):
+                session.info[sqlite.WRITE] = True
+                session.connection(execution_options={sqlite.WRITE: True})
             return f(context, *args, **kwargs)
     return wrapper
 
 
-def _reader(f):
+def pick_context_manager_reader(f):
+    """Decorator to use a reader db context manager.
+
+    The db context manager will be picked from the RequestContext.
+
+    Wrapped function must have a RequestContext in the arguments.
+    """
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
-        with main_context_manager.reader.using(context):
+        ctxt_mgr = get_context_manager(context)
+        with ctxt_mgr.reader.using(context):
             return f(context, *args, **kwargs)
     return wrapper
 
@@ -148,7 +162,7 @@ def _raise_duplicate(error, host, binary, topic, uuid):
     raise exception.ServiceUUIDExists(uuid=uuid)
 
 
-@_writer
+@pick_context_manager_writer
 def service_create(context, values):
     """Insert a service row and return it, as a dict of its columns.
 
@@ -179,14 +193,14 @@ _LIVE_SERVICE_BY_HOST_AND_BINARY = _LIVE_SERVICES.where(
     _SERVICES.c.binary == sqlalchemy.bindparam('binary'))
 
 
-@_reader
+@pick_context_manager_reader
 def service_get(context, service_id):
     """Return the live service with this id or raise ServiceNotFound."""
     return _live_service(context, service_id, _LIVE_SERVICE_BY_ID,
                          id=service_id)
 
 
-@_reader
+@pick_context_manager_reader
 def service_get_by_uuid(context, service_uuid):
     """Return the live service with this uuid or raise ServiceNotFound."""
     return _live_service(context, service_uuid, _LIVE_SERVICE_BY_UUID,
@@ -200,7 +214,7 @@ def _live_service(context, name, query, **values):
     return dict(result)
 
 
-@_reader
+@pick_context_manager_reader
 def service_get_by_host_and_binary(context, host, binary):
     """Return the live service or raise HostBinaryNotFound."""
     try:
@@ -211,7 +225,7 @@ def service_get_by_host_and_binary(context, host, binary):
         raise exception.HostBinaryNotFound(host=host, binary=binary)
 
 
-@_reader
+@pick_context_manager_reader
 def service_get_all(context, host=None, binary=None, disabled=None):
     """Return the live services, optionally filtered, ordered by id."""
     query = _LIVE_SERVICES
@@ -229,7 +243,7 @@ SERVICE_ROW_COLUMNS = ('id', 'uuid', 'host', 'binary', 'topic', 'disabled',
                        'updated_at', 'last_seen_up')
 
 
-@_reader
+@pick_context_manager_reader
 def service_get_all_rows(context, host=None, binary=None):
     """Return the live services as read-only rows, ordered by id.
 
@@ -275,7 +289,7 @@ def _update_service(context, service, values):
     service.update(changed)
 
 
-@_writer
+@pick_context_manager_writer
 def service_update(context, service_id, values):
     """Update the live service with this id and return it as a dict.
 
@@ -300,7 +314,7 @@ def service_update(context, service_id, values):
     return service
 
 
-@_writer
+@pick_context_manager_writer
 def service_destroy(context, service_id):
     """Soft-delete the live service with this id and return it as a dict.
 
@@ -322,12 +336,12 @@ OUTBOX_PENDING = 'pending'
 OUTBOX_DELIVERED = 'delivered'
 
 
-@_writer
+@pick_context_manager_writer
 def notification_outbox_add(context, values):
     """Insert a pending notification into the outbox.
 
-    Inside ``transaction(context)`` the row commits, or rolls back, with
-    the caller's other changes.
+    Inside the caller's writer transaction the row commits, or rolls back,
+    with the caller's other changes.
     """
     context.session.execute(_OUTBOX.insert(), dict(
         values, state=OUTBOX_PENDING, attempts=0,
@@ -364,13 +378,13 @@ _MARK_FAILED = _OUTBOX.update().where(
     attempts=_OUTBOX.c.attempts + 1)
 
 
-@_reader
+@pick_context_manager_reader
 def notification_outbox_pending_shards(context):
     """Return the shards that hold pending notifications."""
     return set(context.session.execute(_PENDING_SHARDS).scalars())
 
 
-@_reader
+@pick_context_manager_reader
 def notification_outbox_get_pending(context, shard, limit):
     """Return the oldest pending notifications of ``shard``, oldest first.
 
@@ -380,7 +394,7 @@ def notification_outbox_get_pending(context, shard, limit):
         _PENDING_OF_SHARD, {'shard': shard, 'limit': limit}).all()
 
 
-@_writer
+@pick_context_manager_writer
 def notification_lease_acquire(context, shard, owner, expires_at, now):
     """Take or renew the lease of ``shard`` until ``expires_at``.
 
@@ -395,14 +409,14 @@ def notification_lease_acquire(context, shard, owner, expires_at, now):
         'owner': owner, 'expires_at': expires_at}).rowcount == 1
 
 
-@_writer
+@pick_context_manager_writer
 def notification_lease_release(context, shards, owner):
     """Give up ``owner``'s leases of ``shards``, those it still holds."""
     context.session.execute(_RELEASE_LEASES, {'shards': list(shards),
                                               'lease_owner': owner})
 
 
-@_writer
+@pick_context_manager_writer
 def notification_outbox_mark_delivered(context, shard, owner, ids, now,
                                        expires_at):
     """Mark ``ids`` delivered and renew ``owner``'s lease of ``shard``.
@@ -418,14 +432,37 @@ def notification_outbox_mark_delivered(context, shard, owner, ids, now,
         'expires_at': expires_at}).rowcount == 1
 
 
-@_writer
+@pick_context_manager_writer
 def notification_outbox_mark_failed(context, row_id, error, now):
     """Record a failed attempt to publish a notification; it stays pending."""
     context.session.execute(_MARK_FAILED, {
         'row_id': row_id, 'last_error': error, 'last_attempt_at': now})
 
 
-@_reader
+_PENDING_COUNT_AND_OLDEST = sqlalchemy.select(
+    sqlalchemy.func.count(_OUTBOX.c.id),
+    sqlalchemy.func.min(_OUTBOX.c.created_at)).where(
+    _OUTBOX.c.state == OUTBOX_PENDING)
+_DELIVERED_COUNT = sqlalchemy.select(
+    sqlalchemy.func.count(_OUTBOX.c.id)).where(
+    _OUTBOX.c.state == OUTBOX_DELIVERED)
+_LATEST_FAILING = sqlalchemy.select(_OUTBOX).where(
+    _OUTBOX.c.state == OUTBOX_PENDING,
+    _OUTBOX.c.last_error.isnot(None)).order_by(
+    _OUTBOX.c.last_attempt_at.desc(), _OUTBOX.c.id.desc()).limit(1)
+_HELD_LEASES = sqlalchemy.select(
+    _LEASES.c.owner, _LEASES.c.shard, _LEASES.c.expires_at).where(
+    _LEASES.c.owner.isnot(None)).order_by(_LEASES.c.owner, _LEASES.c.shard)
+# NOTE: ids first: MySQL refuses a LIMIT inside the IN of a DELETE.
+_DELIVERED_BEFORE = sqlalchemy.select(_OUTBOX.c.id).where(
+    _OUTBOX.c.state == OUTBOX_DELIVERED,
+    _OUTBOX.c.delivered_at < sqlalchemy.bindparam('before')).order_by(
+    _OUTBOX.c.id).limit(sqlalchemy.bindparam('limit'))
+_DELETE_ROWS = _OUTBOX.delete().where(
+    _OUTBOX.c.id.in_(sqlalchemy.bindparam('ids', expanding=True)))
+
+
+@pick_context_manager_reader
 def notification_outbox_status(context):
     """Return what an operator needs to know about the outbox.
 
@@ -434,38 +471,23 @@ def notification_outbox_status(context):
     failed attempt, or None) and ``leases`` (the held leases, as
     ``(owner, shard, expires_at)``).
     """
-    outbox = models.NotificationOutbox
     session = context.session
-    pending, oldest = session.query(
-        sqlalchemy.func.count(outbox.id),
-        sqlalchemy.func.min(outbox.created_at)).filter_by(
-        state=OUTBOX_PENDING).one()
-    delivered = session.query(sqlalchemy.func.count(outbox.id)).filter_by(
-        state=OUTBOX_DELIVERED).scalar()
-    failing = session.query(outbox).filter(
-        outbox.state == OUTBOX_PENDING,
-        outbox.last_error.isnot(None)).order_by(
-        outbox.last_attempt_at.desc(), outbox.id.desc()).first()
-    lease = models.NotificationRelayLease
-    leases = session.query(lease.owner, lease.shard, lease.expires_at).filter(
-        lease.owner.isnot(None)).order_by(lease.owner, lease.shard).all()
+    pending, oldest = session.execute(_PENDING_COUNT_AND_OLDEST).one()
     return {'pending': pending, 'oldest_pending': oldest,
-            'delivered': delivered, 'failing': failing,
-            'leases': [tuple(row) for row in leases]}
+            'delivered': session.execute(_DELIVERED_COUNT).scalar(),
+            'failing': session.execute(_LATEST_FAILING).first(),
+            'leases': [tuple(row) for row in
+                       session.execute(_HELD_LEASES)]}
 
 
-@_writer
+@pick_context_manager_writer
 def notification_outbox_purge(context, before, limit):
     """Delete at most ``limit`` rows delivered before ``before``.
 
     Pending rows are never deleted. Returns how many rows were deleted.
     """
-    outbox = models.NotificationOutbox
-    # NOTE: ids first: MySQL refuses a LIMIT inside the IN of a DELETE.
-    ids = [row_id for row_id, in context.session.query(outbox.id).filter(
-        outbox.state == OUTBOX_DELIVERED,
-        outbox.delivered_at < before).order_by(outbox.id).limit(limit)]
+    ids = context.session.execute(
+        _DELIVERED_BEFORE, {'before': before, 'limit': limit}).scalars().all()
     if not ids:
         return 0
-    return context.session.query(outbox).filter(outbox.id.in_(ids)).delete(
-        synchronize_session=False)
+    return context.session.execute(_DELETE_ROWS, {'ids': ids}).rowcount

@@ -362,8 +362,8 @@ class NotificationBase(NotificationObject):
     def emit(self, context):
         """Record the notification in the outbox, for relays to publish.
 
-        Inside ``nova.db.main.api.transaction(context)`` it is recorded in
-        that transaction: it is published once the transaction commits, and
+        Inside the caller's writer transaction it is recorded in that
+        transaction: it is published once the transaction commits, and
         never if it rolls back. The message is the payload's primitive
         without change tracking, under ``publisher_id`` = ``<source>:<host>``
         and the priority in upper case, as oslo.messaging's ``Notifier``

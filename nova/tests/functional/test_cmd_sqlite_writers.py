@@ -37,19 +37,20 @@ class TestConcurrentSQLiteWriters(test.TestCase):
         manage_done = threading.Event()
         errors = []
 
+        @db_api.pick_context_manager_writer
+        def read_then_write(ctxt):
+            row = db_api.service_get(ctxt, service.id)
+            heartbeat_has_read.set()
+            # NOTE: gives the other writer the time to reach its own write;
+            # with a deferred BEGIN this heartbeat's write then fails at
+            # once, as the lock upgrade would deadlock.
+            manage_done.wait(0.5)
+            db_api.service_update(ctxt, service.id, {
+                'report_count': row['report_count'] + 1})
+
         def heartbeat():
-            ctxt = nova_context.get_admin_context()
             try:
-                with db_api.transaction(ctxt):
-                    row = db_api.service_get(ctxt, service.id)
-                    heartbeat_has_read.set()
-                    # NOTE: gives the other writer the time to reach its
-                    # own write; with a deferred BEGIN this heartbeat's
-                    # write then fails at once, as the lock upgrade would
-                    # deadlock.
-                    manage_done.wait(0.5)
-                    db_api.service_update(ctxt, service.id, {
-                        'report_count': row['report_count'] + 1})
+                read_then_write(nova_context.get_admin_context())
             except Exception as error:
                 errors.append(error)
 

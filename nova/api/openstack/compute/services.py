@@ -209,7 +209,7 @@ class ServiceController(wsgi.Controller):
         """Change status, disabled_reason and forced_down of one compute.
 
         The body is validated after the policy check and before anything is
-        read; the change is one save.
+        read; the change is one save, which reads the row again, locked.
         """
         context = req.environ['nova.context']
         policy.authorize(context,
@@ -231,21 +231,18 @@ class ServiceController(wsgi.Controller):
             raise _bad_request("Specifying 'disabled_reason' is only valid "
                                "with status 'disabled'.")
 
-        # NOTE: read and saved in one transaction: one database connection
-        # per request instead of two.
-        with objects.Service.transaction(context):
-            service = self._get_by_uuid(context, id)
-            _check_updatable(service.binary)
-            if status == 'enabled':
-                service.disabled = False
-                service.disabled_reason = None
-            elif status == 'disabled':
-                service.disabled = True
-                service.disabled_reason = reason
-            if forced_down is not None:
-                service.forced_down = strutils.bool_from_string(
-                    forced_down, strict=True)
-            _save(service, id)
+        service = self._get_by_uuid(context, id)
+        _check_updatable(service.binary)
+        if status == 'enabled':
+            service.disabled = False
+            service.disabled_reason = None
+        elif status == 'disabled':
+            service.disabled = True
+            service.disabled_reason = reason
+        if forced_down is not None:
+            service.forced_down = strutils.bool_from_string(
+                forced_down, strict=True)
+        _save(service, id)
         return {'service': ServiceView(req).detail(service)}
 
     # NOTE: the actions of PUT /os-services/{action} below 2.53, by the
@@ -290,16 +287,14 @@ class ServiceController(wsgi.Controller):
                        'disabled_reason': result.get('disabled_reason')}
             result['status'] = 'disabled' if disabled else 'enabled'
         _check_updatable(binary)
-        with objects.Service.transaction(context):
-            service = objects.Service.get_by_host_and_binary(context, host,
-                                                             binary)
-            if service is None:
-                error = exception.HostBinaryNotFound(host=host, binary=binary)
-                raise webob.exc.HTTPNotFound(
-                    explanation=error.format_message())
-            for field, value in changes.items():
-                setattr(service, field, value)
-            _save(service, '%s/%s' % (host, binary))
+        service = objects.Service.get_by_host_and_binary(context, host,
+                                                         binary)
+        if service is None:
+            error = exception.HostBinaryNotFound(host=host, binary=binary)
+            raise webob.exc.HTTPNotFound(explanation=error.format_message())
+        for field, value in changes.items():
+            setattr(service, field, value)
+        _save(service, '%s/%s' % (host, binary))
         return {'service': result}
 
     @wsgi.response(204)
@@ -313,14 +308,13 @@ class ServiceController(wsgi.Controller):
             req, min_version=UUID_FOR_ID_MIN_VERSION)
         if by_uuid:
             id = _service_uuid(id)
-        with objects.Service.transaction(context):
-            service = (self._get_by_uuid(context, id) if by_uuid
-                       else self._get_by_integer_id(context, id))
-            try:
-                service.destroy()
-            except exception.ServiceNotFound:
-                raise webob.exc.HTTPNotFound(
-                    explanation='Service %s not found.' % id)
+        service = (self._get_by_uuid(context, id) if by_uuid
+                   else self._get_by_integer_id(context, id))
+        try:
+            service.destroy()
+        except exception.ServiceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Service %s not found.' % id)
 
     @staticmethod
     def _get_by_uuid(context, service_uuid):

@@ -101,10 +101,10 @@ class TestDatabaseUnavailable(test_services.ServicesAPITestBase):
         # NOTE: a writer waits for the lock up to SQLite's busy timeout
         # (5 s, the sqlite3 module's default) before it fails; the URL's
         # timeout shortens the wait, not what follows it.
-        manager = db_api.context_manager(
+        manager = db_api.create_context_manager(
             connection='sqlite:///%s?timeout=0.2' % path)
         self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.main_context_manager', manager))
+            'nova.db.main.api.context_manager', manager))
         self.addCleanup(lambda: manager.writer.get_engine().dispose())
         other = sqlite3.connect(path, isolation_level=None)
         self.addCleanup(other.close)

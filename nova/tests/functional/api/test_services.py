@@ -62,7 +62,7 @@ class ServicesAPITestBase(test.TestCase):
 
     def _row(self, service):
         """The service's row as stored, deleted or not."""
-        with db_api.transaction(self.context):
+        with db_api.context_manager.reader.using(self.context):
             row = self.context.session.query(models.Service).filter_by(
                 id=service.id).one()
             return {field: row[field] for field in _FIELDS}
@@ -111,7 +111,7 @@ class TestListServices(ServicesAPITestBase):
 
     def test_never_seen_service_is_down_after_service_down_time(self):
         self.flags(service_down_time=1)
-        with db_api.transaction(self.context):
+        with db_api.context_manager.writer.using(self.context):
             self.context.session.query(models.Service).filter_by(
                 id=self.compute1.id).update(
                     {'created_at': timeutils.utcnow() -

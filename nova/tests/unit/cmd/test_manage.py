@@ -219,9 +219,9 @@ class TestDbCommands(ManageTestCase):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                             'empty.sqlite')
         connection = 'sqlite:///%s' % path
-        manager = db_api.context_manager(connection=connection)
+        manager = db_api.create_context_manager(connection=connection)
         self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.main_context_manager', manager))
+            'nova.db.main.api.context_manager', manager))
         self.addCleanup(lambda: manager.writer.get_engine().dispose())
         self.flags(connection=connection, group='database')
         return connection
@@ -253,9 +253,9 @@ class TestDbCommands(ManageTestCase):
 
     def test_unreachable_database(self):
         connection = 'sqlite:////nonexistent-dir/nova.sqlite'
-        manager = db_api.context_manager(connection=connection)
+        manager = db_api.create_context_manager(connection=connection)
         self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.main_context_manager', manager))
+            'nova.db.main.api.context_manager', manager))
         self.flags(connection=connection, group='database')
         self.assertFailure('Cannot open the database at %s' % connection,
                            'service', 'list')

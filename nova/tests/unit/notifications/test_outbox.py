@@ -93,7 +93,7 @@ class TestRecord(test.TestCase):
         announced = []
         outbox.add_commit_callback(announced.append)
         self.addCleanup(outbox.remove_commit_callback, announced.append)
-        with db_api.transaction(self.context):
+        with db_api.context_manager.writer.using(self.context):
             outbox.record(self.context, self._message(), service_uuid='a')
             outbox.record(self.context, self._message(), service_uuid='b')
             self.assertEqual([], announced)
@@ -109,7 +109,7 @@ class TestRecord(test.TestCase):
             pass
 
         def record_then_fail():
-            with db_api.transaction(self.context):
+            with db_api.context_manager.writer.using(self.context):
                 outbox.record(self.context, self._message())
                 raise Abort()
 
@@ -138,7 +138,7 @@ class TestCommitPipe(test.TestCase):
 
         self.pipe.wake(Relay())
         self.pipe.send_commits()
-        with db_api.transaction(self.context):
+        with db_api.context_manager.writer.using(self.context):
             for uuid in ('a', 'b'):
                 outbox.record(self.context, outbox.envelope(
                     'nova-compute:host1', 'service.update', 'INFO', {}),

@@ -618,7 +618,7 @@ class TestServiceInCallerTransaction(ServiceTestCase):
     """Changes made in a caller's transaction notify only once committed."""
 
     def test_notifications_wait_for_the_commit(self):
-        with db_api.transaction(self.context):
+        with db_api.context_manager.writer.using(self.context):
             service = self._create()
             service.disabled = True
             service.save()
@@ -632,7 +632,7 @@ class TestServiceInCallerTransaction(ServiceTestCase):
             pass
 
         def create_then_fail():
-            with db_api.transaction(self.context):
+            with db_api.context_manager.writer.using(self.context):
                 self._create()
                 raise Abort()
 
@@ -641,34 +641,9 @@ class TestServiceInCallerTransaction(ServiceTestCase):
         self.assertEqual([], self.notifier.versioned_notifications)
 
     def test_payload_is_the_state_at_the_change(self):
-        with db_api.transaction(self.context):
+        with db_api.context_manager.writer.using(self.context):
             service = self._create()
             service.disabled = True
             service.save()
         self.assertFalse(self._payload_data(0)['disabled'])
         self.assertTrue(self._payload_data(1)['disabled'])
-
-    def test_service_transaction_reads_and_saves_together(self):
-        service = self._create()
-        self.notifier.wait_for_versioned_notifications(1)
-        self.notifier.reset()
-
-        class Abort(Exception):
-            pass
-
-        def change_then_fail():
-            with objects.Service.transaction(self.context):
-                same = objects.Service.get_by_uuid(self.context,
-                                                   service.uuid)
-                same.disabled = True
-                same.save()
-                raise Abort()
-
-        self.assertRaises(Abort, change_then_fail)
-        self.assertFalse(self._row(service.id)['disabled'])
-        with objects.Service.transaction(self.context):
-            same = objects.Service.get_by_uuid(self.context, service.uuid)
-            same.disabled = True
-            same.save()
-        self.assertTrue(self._row(service.id)['disabled'])
-        self.assertEqual(['service.update'], self._event_types())

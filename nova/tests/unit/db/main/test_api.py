@@ -314,7 +314,7 @@ class TestServiceDestroy(DbTestCase):
 class TestTransaction(DbTestCase):
 
     def test_writes_commit_together(self):
-        with db.transaction(self.context):
+        with db.context_manager.writer.using(self.context):
             service = self._create()
             db.service_update(self.context, service['id'], {'disabled': True})
             self._create(host='host2')
@@ -332,7 +332,7 @@ class TestTransaction(DbTestCase):
             pass
 
         def writes():
-            with db.transaction(self.context):
+            with db.context_manager.writer.using(self.context):
                 self._create()
                 db.service_update(self.context, existing['id'],
                                   {'disabled': True})
@@ -347,7 +347,7 @@ class TestTransaction(DbTestCase):
 
     def test_duplicate_rolls_back_the_earlier_writes(self):
         def writes():
-            with db.transaction(self.context):
+            with db.context_manager.writer.using(self.context):
                 self._create(host='host2')
                 self._create()
                 self._create()
@@ -357,8 +357,8 @@ class TestTransaction(DbTestCase):
 
     def test_nested_transactions_join(self):
         def writes():
-            with db.transaction(self.context):
-                with db.transaction(self.context):
+            with db.context_manager.writer.using(self.context):
+                with db.context_manager.writer.using(self.context):
                     self._create()
                 raise RuntimeError()
 
@@ -371,9 +371,9 @@ class TestConfigure(test.TestCase):
     USES_DB = False
 
     def test_every_database_option_is_welcome(self):
-        manager = db.context_manager()
+        manager = db.create_context_manager()
         self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.main_context_manager', manager))
+            'nova.db.main.api.context_manager', manager))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
             db.configure(self.conf.conf)
@@ -381,9 +381,9 @@ class TestConfigure(test.TestCase):
                               if 'not supported' in str(w.message)])
 
     def test_configure_uses_the_connection(self):
-        manager = db.context_manager()
+        manager = db.create_context_manager()
         self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.main_context_manager', manager))
+            'nova.db.main.api.context_manager', manager))
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                             'configured.sqlite')
         self.flags(connection='sqlite:///%s' % path, group='database')

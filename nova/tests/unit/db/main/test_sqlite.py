@@ -41,7 +41,7 @@ class TestJournal(test.TestCase):
         self.assertTrue(os.path.exists(path + '-wal'))
 
     def test_a_database_in_memory_keeps_its_journal(self):
-        engine = db.context_manager(
+        engine = db.create_context_manager(
             connection='sqlite://').writer.get_engine()
         self.addCleanup(engine.dispose)
         with engine.connect() as connection:
@@ -59,6 +59,11 @@ class TestJournal(test.TestCase):
         self.assertIsNone(sqlite.writers(engine))
 
 
+def in_write_transaction(context, work):
+    """Run ``work()`` in a transaction begun by the writer decorator."""
+    return db.pick_context_manager_writer(lambda context: work())(context)
+
+
 class TestWriteTransactions(test.TestCase):
 
     def _other(self):
@@ -71,26 +76,35 @@ class TestWriteTransactions(test.TestCase):
         # NOTE: with a deferred BEGIN another writer could take the lock
         # between our first read and our first write, and one of the two
         # would then fail at once with "database is locked".
-        with db.transaction(self.context):
+        def read_then_try_another_writer():
             db.service_get_all(self.context)
             error = self.assertRaises(sqlite3.OperationalError,
                                       self._other().execute,
                                       'BEGIN IMMEDIATE')
             self.assertIn('database is locked', str(error))
+
+        in_write_transaction(self.context, read_then_try_another_writer)
         other = self._other()
         other.execute('BEGIN IMMEDIATE')
         other.execute('ROLLBACK')
 
     def test_a_read_takes_no_write_lock(self):
-        with db.main_context_manager.reader.using(self.context):
+        with db.context_manager.reader.using(self.context):
+            db.service_get_all(self.context)
+            other = self._other()
+            other.execute('BEGIN IMMEDIATE')
+            other.execute('ROLLBACK')
+
+    def test_a_transaction_not_marked_as_writing_begins_deferred(self):
+        with db.context_manager.writer.using(self.context):
             db.service_get_all(self.context)
             other = self._other()
             other.execute('BEGIN IMMEDIATE')
             other.execute('ROLLBACK')
 
     def test_a_write_transaction_commits(self):
-        with db.transaction(self.context):
-            db.service_create(self.context, {'host': 'host1'})
+        in_write_transaction(self.context, lambda: db.service_create(
+            self.context, {'host': 'host1'}))
         self.assertEqual(['host1'], [service['host'] for service in
                                      db.service_get_all(self.context)])
 
@@ -99,11 +113,10 @@ class TestWriteTransactions(test.TestCase):
             pass
 
         def fail():
-            with db.transaction(self.context):
-                db.service_create(self.context, {'host': 'host1'})
-                raise Abort()
+            db.service_create(self.context, {'host': 'host1'})
+            raise Abort()
 
-        self.assertRaises(Abort, fail)
+        self.assertRaises(Abort, in_write_transaction, self.context, fail)
         self.assertEqual([], db.service_get_all(self.context))
 
 
@@ -170,9 +183,12 @@ class TestWriters(test.TestCase):
 
     def test_a_write_transaction_holds_the_turn_until_it_ends(self):
         path = db.get_engine().url.database
-        with db.transaction(self.context):
+
+        def read():
             db.service_get_all(self.context)
             self._assert_locked(path)
+
+        in_write_transaction(self.context, read)
         self._assert_locked(path, locked=False)
 
     def test_a_rolled_back_transaction_gives_the_turn_back(self):
@@ -182,10 +198,10 @@ class TestWriters(test.TestCase):
             pass
 
         def fail():
-            with db.transaction(self.context):
-                raise Abort()
+            db.service_get_all(self.context)
+            raise Abort()
 
-        self.assertRaises(Abort, fail)
+        self.assertRaises(Abort, in_write_transaction, self.context, fail)
         self._assert_locked(path, locked=False)
 
     def test_a_read_takes_no_turn(self):

@@ -157,7 +157,7 @@ class TestRecordForService(test.TestCase):
 
     def _recorded(self, record):
         self.notifier.reset()
-        with db_api.transaction(self.context):
+        with db_api.context_manager.writer.using(self.context):
             record()
         [message] = self.notifier.versioned_notifications
         return {key: value for key, value in message.items()

@@ -52,10 +52,10 @@ class TestCheckDatabase(test.TestCase):
     def test_empty_database_is_refused(self):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                             'empty.sqlite')
-        manager = db_api.context_manager(
+        manager = db_api.create_context_manager(
             connection='sqlite:///%s' % path)
         self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.main_context_manager', manager))
+            'nova.db.main.api.context_manager', manager))
         self.addCleanup(lambda: manager.writer.get_engine().dispose())
         e = self.assertRaises(exception.DatabaseNotMigrated,
                               compute_wsgi.check_database)
