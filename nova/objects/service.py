@@ -16,10 +16,10 @@ from oslo_utils import uuidutils
 
 from nova.db.main import api as db
 from nova import exception
+from nova.notifications.objects import base as notification
 from nova.notifications.objects import service as service_notification
 from nova.objects import base
 from nova.objects import fields
-from nova import rpc
 
 # NOTE: the version of the service code, stored in each record so that a
 # deployment can tell old services from new ones during an upgrade. Bump it
@@ -33,8 +33,7 @@ def default_topic(binary):
     return binary.rpartition('nova-')[2]
 
 
-# NOTE: only these changes are news for consumers; heartbeats
-# (report_count, last_seen_up) and version updates are not.
+# NOTE: the fields whose changes service.update tells of.
 _STATUS_FIELDS = frozenset(['disabled', 'disabled_reason', 'forced_down'])
 
 # NOTE: availability_zone comes from host aggregates, never from this row.
@@ -191,8 +190,7 @@ class Service(base.NovaPersistentObject, base.NovaObject,
     def _save_in_db(context, service, updates):
         db_service = db.service_update(context, service.id, updates)
         Service._from_db_object(context, service, db_service)
-        if _STATUS_FIELDS.intersection(updates):
-            service._send_notification(fields.NotificationAction.UPDATE)
+        service._send_status_update_notification(updates)
 
     def destroy(self):
         """Soft-delete the record and emit ``service.delete``.
@@ -211,18 +209,29 @@ class Service(base.NovaPersistentObject, base.NovaObject,
         Service._from_db_object(context, service, db_service)
         service._send_notification(fields.NotificationAction.DELETE)
 
-    @rpc.if_notifications_enabled
-    def _send_notification(self, action):
-        """Record ``service.<action>`` about the service as it is now.
+    def _send_status_update_notification(self, updates):
+        # NOTE: only these changes are news for consumers; heartbeats
+        # (report_count, last_seen_up) and version updates are not.
+        if _STATUS_FIELDS.intersection(updates):
+            self._send_notification(fields.NotificationAction.UPDATE)
 
-        It is written to the notification outbox in the caller's
-        transaction, after the service's row, whose lock orders the
-        notifications of one service on every database. A notification
-        that cannot be built fails the change, which then rolls back.
+    def _send_notification(self, action):
+        """Emit ``service.<action>`` about the service as it is now.
+
+        It is recorded in the caller's transaction, after the service's
+        row, whose lock orders the notifications of one service on every
+        database. A notification that cannot be built fails the change,
+        which then rolls back.
         """
         try:
-            service_notification.ServiceStatusNotification.record_for_service(
-                self._context, self, action)
+            payload = service_notification.ServiceStatusPayload(self)
+            service_notification.ServiceStatusNotification(
+                publisher=notification.NotificationPublisher.from_service_obj(
+                    self),
+                event_type=notification.EventType(
+                    object='service', action=action),
+                priority=fields.NotificationPriority.INFO,
+                payload=payload).emit(self._context)
         except ValueError as error:
             raise exception.ObjectActionError(action=action,
                                               reason=str(error))

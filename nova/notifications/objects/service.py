@@ -31,37 +31,6 @@ class ServiceStatusNotification(base.NotificationBase):
         'payload': fields.ObjectField('ServiceStatusPayload'),
     }
 
-    @classmethod
-    def for_service(cls, service, action):
-        """Return ``service.<action>`` about ``service`` as it is now.
-
-        Published as ``<source>:<host>`` of the service itself, priority
-        INFO.
-
-        :raises ValueError: if the service's binary publishes nothing.
-        """
-        return cls(
-            priority=fields.NotificationPriority.INFO,
-            publisher=base.NotificationPublisher.from_service_obj(service),
-            event_type=base.EventType(object='service', action=action),
-            payload=ServiceStatusPayload(service))
-
-    @classmethod
-    def record_for_service(cls, context, service, action):
-        """Record ``service.<action>`` about ``service`` as it is now.
-
-        The message ``for_service(service, action).emit(context)`` records,
-        built without the notification objects (``primitive_from``).
-
-        :raises ValueError: if the service's binary publishes nothing or a
-            value does not fit its payload field.
-        """
-        cls.record(context,
-                   base.NotificationPublisher.publisher_id_of_service(service),
-                   base.EventType.wire_name('service', action),
-                   fields.NotificationPriority.INFO, ServiceStatusPayload,
-                   ServiceStatusPayload.primitive_from(service=service))
-
 
 @nova_base.NovaObjectRegistry.register_notification
 class ServiceStatusPayload(base.NotificationPayloadBase):
