@@ -23,7 +23,7 @@ from sqlalchemy.engine import url as sa_url
 
 import nova.conf
 from nova.db.main import api as db_api
-from nova import rpc
+from nova.notifications import delivery
 
 CONF = nova.conf.CONF
 
@@ -34,7 +34,7 @@ _DEFAULT_LOG_LEVELS = ['amqp=WARN', 'amqplib=WARN', 'sqlalchemy=WARN',
 
 def parse_args(argv, default_config_files=None, configure_db=True,
                init_rpc=True):
-    """Load configuration, set up logging, the database and the notifiers."""
+    """Load configuration, set up logging, the database and notifications."""
     log.register_options(CONF)
     log.set_defaults(default_log_levels=log.get_default_log_levels() +
                      _DEFAULT_LOG_LEVELS)
@@ -61,7 +61,7 @@ def parse_args(argv, default_config_files=None, configure_db=True,
     sys.stderr.write(said.getvalue())
     log.setup(CONF, 'nova')
     if init_rpc:
-        rpc.init(CONF)
+        delivery.init(CONF)
     if configure_db:
         check_database_url(CONF.database.connection)
         db_api.configure(CONF)

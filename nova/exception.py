@@ -114,6 +114,12 @@ class InvalidNotificationTransport(NovaException):
     msg_fmt = ('Invalid notification transport URL %(url)s: %(reason)s')
 
 
+class NotificationsDisabled(NovaException):
+    msg_fmt = ('versioned notifications are turned off ([notifications] '
+               'notification_format, [oslo_messaging_notifications] '
+               'driver): there is nothing to relay')
+
+
 class PolicyFileInvalid(Forbidden):
     msg_fmt = ('The policy file %(path)s is invalid (%(reason)s): nothing is '
                'allowed until an operator fixes it.')

@@ -10,49 +10,79 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The notification transport and whether versioned notifications are on.
+"""The notification transport, and the passwords of its URL.
 
-``init`` reads the configuration once per process. Notifications are not
-sent from here: they are written to the outbox (``nova.notifications.
-outbox``) and published by relays, which take their transport from
-``get_notification_transport``.
+Notifications are not sent from here: they are recorded in the outbox and
+published by relays (``nova.notifications.delivery``), which take this
+process's transport from ``get_notification_transport``. A transport URL's
+passwords never reach a log or an error message: ``redact`` hides them.
 """
 
-import functools
+import re
 import threading
+from urllib import parse
 
 import oslo_messaging as messaging
 
 import nova.conf
 from nova import exception
-from nova.notifications import redaction
 
 CONF = nova.conf.CONF
 
 NOTIFICATION_TRANSPORT = None
-_ENABLED = False
 _TRANSPORT_LOCK = threading.Lock()
 
-_VERSIONED_FORMATS = ('both', 'versioned')
+_REDACTED = '***'
+# NOTE: the password of each ``user:password@`` of a URL that oslo.messaging
+# cannot parse: it may still be echoed by an error message.
+_RAW_PASSWORD = re.compile(r'[/,][^:/@,]*:([^@]+)@')
 
 
-def versioned_notifications_configured(conf):
-    """Whether ``conf`` asks for versioned notifications to be sent.
+def url_passwords(conf, url):
+    """Return the passwords in transport ``url``, as given and unquoted.
 
-    They are when ``[notifications] notification_format`` includes them and
-    a driver other than ``noop`` is configured.
+    A URL that oslo.messaging cannot parse is searched for
+    ``user:password@`` parts instead.
     """
-    drivers = [name for name in conf.oslo_messaging_notifications.driver
-               if name != 'noop']
-    return bool(drivers) and (conf.notifications.notification_format in
-                              _VERSIONED_FORMATS)
+    passwords = set(_RAW_PASSWORD.findall(url))
+    try:
+        hosts = messaging.TransportURL.parse(conf, url).hosts
+    except (messaging.InvalidTransportURL, ValueError):
+        hosts = []
+    for host in hosts:
+        if host.password:
+            passwords.add(host.password)
+    for password in list(passwords):
+        passwords.update([parse.unquote(password), parse.quote(password),
+                          parse.quote(password, safe='')])
+    passwords.discard('')
+    return tuple(sorted(passwords, key=len, reverse=True))
 
 
-def init(conf):
-    """Read whether versioned notifications are on; forget any transport."""
-    global _ENABLED
-    cleanup()
-    _ENABLED = versioned_notifications_configured(conf)
+def redact(text, passwords):
+    """Return ``text`` with each of ``passwords`` replaced by ``***``."""
+    for password in passwords:
+        text = text.replace(password, _REDACTED)
+    return text
+
+
+def redacted_url(conf, url):
+    """Return transport ``url`` fit for a log: without its passwords."""
+    return redact(url, url_passwords(conf, url))
+
+
+def notification_transport_url(conf):
+    """The URL notifications travel on, as oslo.messaging chooses it."""
+    return (conf.oslo_messaging_notifications.transport_url or
+            conf.transport_url)
+
+
+def transport_secrets(conf):
+    """Return the passwords of the notification transport URL."""
+    url = notification_transport_url(conf)
+    if not url:
+        return ()
+    return url_passwords(conf, url)
 
 
 def check_transport_url(conf, url):
@@ -68,28 +98,21 @@ def check_transport_url(conf, url):
     """
     if not url:
         return
-    secrets = redaction.url_passwords(conf, url)
+    secrets = url_passwords(conf, url)
     try:
         hosts = messaging.TransportURL.parse(conf, url).hosts
     except (messaging.InvalidTransportURL, ValueError) as error:
         raise exception.InvalidNotificationTransport(
-            url=redaction.redact(url, secrets),
-            reason=redaction.redact(str(error), secrets))
+            url=redact(url, secrets), reason=redact(str(error), secrets))
     for host in hosts:
         for part, value in (('user name', host.username),
                             ('password', host.password)):
             if value and '/' in value:
                 raise exception.InvalidNotificationTransport(
-                    url=redaction.redact(url, secrets),
+                    url=redact(url, secrets),
                     reason='its %s contains "/" (%%2F), which '
                            'oslo.messaging cannot pass to the broker; '
                            'choose one without it' % part)
-
-
-def notification_transport_url(conf):
-    """The URL notifications travel on, as oslo.messaging chooses it."""
-    return (conf.oslo_messaging_notifications.transport_url or
-            conf.transport_url)
 
 
 def get_notification_transport(conf=CONF):
@@ -106,36 +129,17 @@ def get_notification_transport(conf=CONF):
                 NOTIFICATION_TRANSPORT = (
                     messaging.get_notification_transport(conf))
             except messaging.DriverLoadFailure as error:
-                secrets = redaction.url_passwords(conf, url or '')
+                secrets = url_passwords(conf, url or '')
                 raise exception.InvalidNotificationTransport(
-                    url=redaction.redact(url or '', secrets),
-                    reason=redaction.redact(str(error), secrets))
+                    url=redact(url or '', secrets),
+                    reason=redact(str(error), secrets))
         return NOTIFICATION_TRANSPORT
 
 
 def cleanup():
-    """Release the transport's connections and turn notifications off."""
-    global NOTIFICATION_TRANSPORT, _ENABLED
+    """Release the transport's connections; the next use builds another."""
+    global NOTIFICATION_TRANSPORT
     with _TRANSPORT_LOCK:
         transport, NOTIFICATION_TRANSPORT = NOTIFICATION_TRANSPORT, None
-        _ENABLED = False
     if transport is not None:
         transport.cleanup()
-
-
-def notifications_enabled():
-    """Whether versioned notifications are recorded and sent."""
-    return _ENABLED
-
-
-def if_notifications_enabled(f):
-    """Call ``f`` only when versioned notifications are sent, else return None.
-
-    It also spares the cost of building a notification nobody will receive.
-    """
-    @functools.wraps(f)
-    def wrapped(*args, **kwargs):
-        if _ENABLED:
-            return f(*args, **kwargs)
-        return None
-    return wrapped

@@ -74,12 +74,12 @@ import nova.conf
 from nova import context as nova_context
 from nova.db.main import api as db_api
 from nova.db import migration
+from nova.notifications import delivery
+from nova.notifications.delivery import envelope
+from nova.notifications.delivery import relay as relay_mod
 from nova.notifications import listener as bus_listener
 from nova.notifications.objects import service as service_notification
-from nova.notifications import outbox
-from nova.notifications import relay as relay_mod
 from nova import objects
-from nova import rpc
 from nova.tests.functional.bus import broker as bus_broker
 from nova.tests.functional import processes
 from nova.tests import local_servers
@@ -356,7 +356,7 @@ def _configure(state_path, transport_url):
                       group='oslo_messaging_rabbit')
     db_api.configure(CONF)
     migration.db_sync()
-    rpc.init(CONF)
+    delivery.init(CONF)
     objects.register_all()
 
 
@@ -425,7 +425,7 @@ def relay_drain(ctxt, url, template, messages):
     keys = _keys('relay', messages)
     with db_api.context_manager.writer.using(ctxt):
         for uuid, key in keys:
-            outbox.record(ctxt, outbox.envelope(
+            delivery.record(ctxt, envelope.new(
                 'nova-compute:bench', 'service.update', 'INFO',
                 _payload(template, uuid, key)), service_uuid=uuid)
     receiver = Receiver(url, messages)
@@ -677,7 +677,7 @@ def main():
             consumer(ctxt, state_path, broker.transport_url, args.services,
                      args.updates)
     finally:
-        rpc.cleanup()
+        delivery.stop(0)
         broker.destroy()
         shutil.rmtree(state_path, ignore_errors=True)
     return 0

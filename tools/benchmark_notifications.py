@@ -57,12 +57,12 @@ from nova.db.main import api as db_api
 from nova.db.main import models
 from nova.db import migration
 from nova.notifications import consumer
+from nova.notifications import delivery
+from nova.notifications.delivery import envelope
 from nova.notifications.objects import base as notification_base
 from nova.notifications.objects import service as service_notification
-from nova.notifications import outbox
 from nova import objects
 from nova.objects import fields
-from nova import rpc
 from nova.tests.functional import processes
 
 CONF = nova.conf.CONF
@@ -78,7 +78,7 @@ def _configure(state_path):
     CONF.set_override('driver', ['test'],
                       group='oslo_messaging_notifications')
     CONF.set_override('auth_strategy', 'noauth2', group='api')
-    rpc.init(CONF)
+    delivery.init(CONF)
     objects.register_all()
 
 
@@ -116,7 +116,7 @@ def _message_figures(ctxt, calls, rounds):
 
     def build():
         built = notification()
-        return outbox.envelope(
+        return envelope.new(
             built.publisher.to_publisher_id(),
             built.event_type.to_notification_event_type_field(),
             built.priority.upper(), built.payload.obj_to_primitive())
@@ -244,8 +244,8 @@ def _consumer_rate(count, events, rounds):
             table.apply(message(index, 'service.create'))
         stream = [message(count + index) for index in range(events)]
         start = time.process_time()
-        for envelope in stream:
-            table.apply(envelope)
+        for event in stream:
+            table.apply(event)
         rates.append(events / (time.process_time() - start))
     return statistics.median(rates)
 
@@ -270,7 +270,7 @@ def main():
         _fill(10000)
         api_idle, api_peak = _api_memory(state_path, args.rounds)
     finally:
-        rpc.cleanup()
+        delivery.stop(0)
         shutil.rmtree(state_path, ignore_errors=True)
     rates = {count: _consumer_rate(count, 20000, args.rounds)
              for count in (10, 1000, 10000)}

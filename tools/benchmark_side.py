@@ -51,7 +51,6 @@ from nova.notifications.objects import base as notification_base
 from nova.notifications.objects import service as service_notification
 from nova import objects
 from nova.objects import fields
-from nova import rpc
 
 CONF = nova.conf.CONF
 
@@ -79,7 +78,13 @@ def _configure(state_path):
         config.write(CONFIG % {'state_path': state_path})
     CONF([], project='nova', default_config_files=[config_file])
     objects.register_all()
-    rpc.init(CONF)
+    # NOTE: both sides turn notifications on from the same configuration
+    # as their config.parse_args would.
+    try:
+        from nova.notifications import delivery
+    except ImportError:
+        from nova import rpc as delivery
+    delivery.init(CONF)
     db_api.configure(CONF)
     migration.db_sync()
 
@@ -101,14 +106,14 @@ def _notify_function(service):
             payload=service_notification.ServiceStatusPayload(service))
 
     try:
-        from nova.notifications import outbox
+        from nova.notifications.delivery import envelope
     except ImportError:
         ctxt = service._context
         return lambda: build().emit(ctxt)
 
     def message():
         built = build()
-        return json.dumps(outbox.envelope(
+        return json.dumps(envelope.new(
             built.publisher.to_publisher_id(),
             built.event_type.to_notification_event_type_field(),
             built.priority.upper(), built.payload.obj_to_primitive()))

@@ -22,8 +22,8 @@ import json
 
 import nova.conf
 from nova import context
+from nova.notifications import delivery
 from nova import objects
-from nova import rpc
 from nova.tests import fixtures as nova_fixtures
 
 
@@ -50,7 +50,7 @@ class ExampleEnvironment(object):
         """
         self._fixtures[0].config(driver=['messagingv2'],
                                  group='oslo_messaging_notifications')
-        rpc.init(nova.conf.CONF)
+        delivery.init(nova.conf.CONF)
         relay = nova_fixtures.RelayFixture()
         relay.setUp()
         self._fixtures.append(relay)

@@ -17,10 +17,10 @@
 
 When it is ready it prints ``nova-api listening on http://HOST:PORT`` on
 standard output (the chosen port when the configured one is 0). Unless
-``[notifications] relay_in_services`` is false it runs a notification relay
-that publishes the notification outbox. With ``osapi_compute_workers`` above
-one, that many forked processes serve the port, and the relay runs in a
-process of its own that their commits wake.
+``[notifications] relay_in_services`` is false each process that serves runs
+a notification relay, which publishes the notification outbox. With
+``osapi_compute_workers`` above one, that many forked processes serve the
+port.
 SIGTERM or SIGINT stop it: the requests in progress are finished, what is
 left of its notifications is published for at most ``[notifications]
 relay_flush_timeout`` seconds, then it exits 0. It exits 1 when it cannot
@@ -45,8 +45,9 @@ from nova.conf import api as api_conf
 from nova.conf import wsgi as wsgi_conf
 from nova import config
 from nova.db.main import api as db_api
+from nova.db import migration
 from nova import exception
-from nova.notifications import outbox
+from nova.notifications import delivery
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
@@ -80,14 +81,14 @@ def _exit_on_signal(signum, frame):
     raise SystemExit(0)
 
 
-def serve(app, sock, relay):
+def serve(app, sock):
     """Serve ``app`` on ``sock`` until SIGTERM or SIGINT; return 0.
 
-    ``relay`` (or None) runs meanwhile and publishes what is left when the
-    server stopped, within ``[notifications] relay_flush_timeout``.
+    The delivery of this process's notifications runs meanwhile; what is
+    left once the server stopped is published within ``[notifications]
+    relay_flush_timeout``.
     """
-    if relay is not None:
-        relay.start()
+    delivery.start(CONF, PROGRAM)
     try:
         server = create_server(app, sock)
         signal.signal(signal.SIGTERM, _exit_on_signal)
@@ -97,46 +98,8 @@ def serve(app, sock, relay):
         finally:
             server.close()
     finally:
-        if relay is not None:
-            relay.stop()
+        delivery.stop()
     return common.SUCCESS
-
-
-def publish(relay):
-    """Run ``relay`` until SIGTERM or SIGINT; return 0 once it stopped."""
-    # NOTE: blocked before the relay's threads start, so that they inherit
-    # the mask and the signal is the main thread's to wait for.
-    signal.pthread_sigmask(signal.SIG_BLOCK, workers.STOP_SIGNALS)
-    relay.start()
-    signal.sigwait(workers.STOP_SIGNALS)
-    relay.stop()
-    return common.SUCCESS
-
-
-def _processes(app, sock, count, relay_wanted):
-    """The children of nova-api with ``count`` processes serving ``app``.
-
-    The relay, if any, runs in one more process, woken by the commits of
-    the others, and stops after them, so that it publishes what they
-    committed last.
-    """
-    pipe = outbox.CommitPipe() if relay_wanted else None
-
-    def serve_api():
-        if pipe is not None:
-            pipe.send_commits()
-        return serve(app, sock, None)
-
-    def publish_outbox():
-        sock.close()
-        relay = common.build_relay(CONF, PROGRAM)
-        pipe.wake(relay)
-        return publish(relay)
-
-    children = [workers.Child('worker', serve_api)] * count
-    if relay_wanted:
-        children.append(workers.Child('relay', publish_outbox, stop_stage=1))
-    return children
 
 
 PROGRAM = 'nova-api'
@@ -173,13 +136,14 @@ def main(argv=None):
         config.parse_args(argv)
     except (cfg.Error, logging.LogConfigError) as error:
         return common.error(str(error), common.USAGE_ERROR)
-    relay = None
     try:
-        compute_wsgi.check_database()
-        # NOTE: built before any fork, so that a bad driver or transport
-        # stops nova-api at start rather than every worker.
-        relay = common.build_relay(CONF, PROGRAM)
+        migration.check_migrated(CONF)
+        # NOTE: before any fork, so that a driver or a transport that
+        # cannot be used stops nova-api at start rather than every worker;
+        # what registering commits is published before the workers start.
+        delivery.start(CONF, PROGRAM, delivery.COMMAND)
         compute_wsgi.register_api_service(CONF.host)
+        delivery.stop()
         app = compute_wsgi.build_application(CONF)
         sock = listen(CONF.osapi_compute_listen,
                       CONF.osapi_compute_listen_port)
@@ -207,13 +171,13 @@ def main(argv=None):
     print(LISTENING + url, flush=True)
     try:
         if count == 1:
-            code = serve(app, sock, relay)
+            code = serve(app, sock)
         else:
-            # NOTE: no connection of the database may cross a fork; the
-            # relay built above only checked the configuration.
+            # NOTE: no connection of the database may cross a fork.
             db_api.get_engine().dispose()
             code = workers.Workers(
-                PROGRAM, _processes(app, sock, count, relay is not None),
+                PROGRAM, [workers.Child('worker', lambda: serve(app, sock))]
+                * count,
                 stop_timeout=CONF.notifications.relay_flush_timeout + 30,
             ).run()
     finally:

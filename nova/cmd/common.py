@@ -16,8 +16,7 @@ Their conventions: exit status ``SUCCESS`` (0), ``FAILURE`` (1: the work
 could not be done, the service could not start) or ``USAGE_ERROR`` (2: bad
 usage or configuration), and an error as one ``ERROR: ...`` line on
 standard error (``error``), never a traceback. Also database errors
-explained to operators, how to run one console script from another, and
-the notification relay a console script runs.
+explained to operators, and how to run one console script from another.
 """
 
 import os
@@ -28,12 +27,10 @@ import sys
 from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
-from sqlalchemy.engine import url as sa_url
 
 from nova import config
+from nova.db import migration
 from nova import exception
-from nova.notifications import relay
-from nova import rpc
 
 LOG = logging.getLogger(__name__)
 
@@ -86,14 +83,7 @@ def wait_for_stop(program):
 
 def database_location(conf):
     """Return ``[database] connection`` with its password hidden."""
-    connection = conf.database.connection
-    try:
-        return sa_url.make_url(connection).render_as_string(
-            hide_password=True)
-    except Exception:
-        # NOTE: an unparsable URL is reported as the driver's error; the
-        # location itself must still never show a password.
-        return '<unparsable database URL>'
+    return migration.location(conf.database.connection)
 
 
 def explain_database_error(error, conf):
@@ -132,21 +122,3 @@ def console_script(name):
         return [script]
     module = 'nova.cmd.' + name.partition('nova-')[2].replace('-', '_')
     return [sys.executable, '-m', module]
-
-
-def build_relay(conf, name, in_service=True):
-    """Return the notification relay console script ``name`` runs, or None.
-
-    There is none when versioned notifications are off or, for a service
-    (``in_service``), when ``[notifications] relay_in_services`` is false.
-
-    :raises: NotificationDriverNotFound, InvalidNotificationTransport.
-    """
-    if not rpc.notifications_enabled():
-        return None
-    if in_service and not conf.notifications.relay_in_services:
-        # NOTE: the relays that publish apart use the same drivers: a
-        # service refuses one they would refuse.
-        relay.driver_names(conf)
-        return None
-    return relay.Relay(conf, name)

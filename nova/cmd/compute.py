@@ -30,8 +30,8 @@ from oslo_log import log as logging
 from nova.cmd import common
 import nova.conf
 from nova import exception
+from nova.notifications import delivery
 from nova import objects
-from nova import rpc
 from nova import service
 
 CONF = nova.conf.CONF
@@ -44,22 +44,21 @@ def main(argv=None):
     """Run nova-compute until SIGTERM or SIGINT; return the exit code."""
     def setup():
         # NOTE: reads [DEFAULT] host and report_interval, so that a bad
-        # value is reported here as a usage error.
-        return (service.Service.create(binary=BINARY),
-                common.build_relay(CONF, BINARY))
+        # value is reported here as a usage error; so is a notification
+        # driver or transport that cannot be used.
+        server = service.Service.create(binary=BINARY)
+        delivery.start(CONF, BINARY)
+        return server
 
-    built, failed = common.configure_service(
+    server, failed = common.configure_service(
         sys.argv if argv is None else argv, BINARY, setup)
     if failed is not None:
         return failed
-    server, relay = built
     objects.register_all()
     try:
         failure = None
         try:
             server.start()
-            if relay is not None:
-                relay.start()
         except db_exc.DBError as error:
             failure = common.explain_database_error(error, CONF)
         except exception.NovaException as error:
@@ -73,9 +72,7 @@ def main(argv=None):
         common.wait_for_stop(BINARY)
     finally:
         server.stop()
-        if relay is not None:
-            relay.stop()
-        rpc.cleanup()
+        delivery.stop()
     LOG.info('%s stopped', BINARY)
     return common.SUCCESS
 

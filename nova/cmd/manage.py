@@ -62,11 +62,11 @@ from nova import context as nova_context
 from nova.db.main import api as db
 from nova.db import migration
 from nova import exception
-from nova.notifications import relay as relay_mod
+from nova.notifications import delivery
+from nova.notifications.delivery import relay as relay_mod
 from nova import objects
 from nova.objects import fields
 from nova.objects import service as service_obj
-from nova import rpc
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -515,39 +515,18 @@ def main(argv=None):
     CONF.set_default('use_stderr', True)
     try:
         config.parse_args(argv)
-        relay = common.build_relay(CONF, 'nova-manage', in_service=False)
+        delivery.start(CONF, 'nova-manage', delivery.COMMAND)
     except (cfg.Error, logging.LogConfigError) as error:
         return _fail(str(error), USAGE_ERROR)
     except exception.NovaException as error:
         return _fail(error.format_message(), USAGE_ERROR)
     objects.register_all()
     try:
-        if relay is not None:
-            relay.listen_for_commits()
-        result = run_command(CONF.category)
-        if relay is not None:
-            _publish_own_notifications(relay)
-        return result
+        return run_command(CONF.category)
     finally:
-        rpc.cleanup()
-
-
-def _publish_own_notifications(relay):
-    # NOTE: the change is committed whatever happens here; its notification
-    # waits in the outbox for any relay when it cannot be published now.
-    try:
-        published = relay.flush_committed(
-            CONF.notifications.relay_flush_timeout)
-    except Exception as error:
-        LOG.debug('Publishing the notifications failed', exc_info=True)
-        LOG.warning('Could not publish the notifications of this command '
-                    '(%s); they wait in the outbox for a relay.',
-                    type(error).__name__)
-    else:
-        if not published:
-            LOG.warning('The notifications of this command wait in the '
-                        'outbox; a running relay (nova-api, nova-compute or '
-                        'nova-notification-relay) will publish them.')
+        # NOTE: what the command committed is published before it exits,
+        # for at most [notifications] relay_flush_timeout seconds.
+        delivery.stop()
 
 
 if __name__ == '__main__':

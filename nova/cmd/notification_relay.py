@@ -31,11 +31,11 @@ import sys
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
-from nova.api.openstack.compute import wsgi as compute_wsgi
 from nova.cmd import common
 import nova.conf
+from nova.db import migration
 from nova import exception
-from nova import rpc
+from nova.notifications import delivery
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -45,30 +45,26 @@ NAME = 'nova-notification-relay'
 
 def main(argv=None):
     """Run a relay until SIGTERM or SIGINT; return the exit code."""
-    relay, failed = common.configure_service(
-        sys.argv if argv is None else argv, NAME,
-        lambda: common.build_relay(CONF, NAME, in_service=False))
+    _, failed = common.configure_service(
+        sys.argv if argv is None else argv, NAME, lambda: None)
     if failed is not None:
         return failed
-    if relay is None:
-        return common.error('versioned notifications are turned off '
-                            '([notifications] notification_format, '
-                            '[oslo_messaging_notifications] driver): there '
-                            'is nothing to relay', common.USAGE_ERROR, NAME)
     try:
-        compute_wsgi.check_database()
+        migration.check_migrated(CONF)
     except exception.DatabaseNotMigrated as error:
-        return common.error(error.format_message(), common.FAILURE,
-                            NAME)
+        return common.error(error.format_message(), common.FAILURE, NAME)
     except db_exc.DBError as error:
         return common.error(common.explain_database_error(error, CONF),
                             common.FAILURE, NAME)
-    relay.start()
+    try:
+        delivery.start(CONF, NAME, delivery.RELAY)
+    except exception.NovaException as error:
+        return common.error(error.format_message(), common.USAGE_ERROR,
+                            NAME)
     try:
         common.wait_for_stop(NAME)
     finally:
-        relay.stop()
-        rpc.cleanup()
+        delivery.stop()
     return common.SUCCESS
 
 

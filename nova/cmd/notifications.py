@@ -88,7 +88,6 @@ from nova import config
 from nova import exception
 from nova.notifications import consumer
 from nova.notifications import listener as bus_listener
-from nova.notifications import redaction
 from nova import rpc
 
 CONF = nova.conf.CONF
@@ -535,9 +534,8 @@ def read_services(url, token, timeout=_SEED_TIMEOUT):
 
 def _cannot_listen(url, error):
     print('ERROR: cannot listen on %s: %s'
-          % (redaction.redacted_url(CONF, url),
-             redaction.redact(str(error),
-                              redaction.url_passwords(CONF, url))),
+          % (rpc.redacted_url(CONF, url),
+             rpc.redact(str(error), rpc.url_passwords(CONF, url))),
           file=sys.stderr)
 
 
@@ -587,7 +585,7 @@ def listen(args):
         return USAGE_ERROR
     if started is None:
         print('ERROR: could not reach the message bus at %s within %.1fs'
-              % (redaction.redacted_url(CONF, url), args.timeout),
+              % (rpc.redacted_url(CONF, url), args.timeout),
               file=sys.stderr)
         return FAILURE
     if args.seed_from_api:
@@ -603,7 +601,7 @@ def listen(args):
             return FAILURE
         run.printer.seed(services)
     print('Listening on %s, exchange %s, topics %s, queue %s' % (
-        redaction.redacted_url(CONF, url), CONF.control_exchange,
+        rpc.redacted_url(CONF, url), CONF.control_exchange,
         ', '.join(CONF.notifications.versioned_notifications_topics),
         args.pool or 'shared'), file=sys.stderr, flush=True)
     signal.signal(signal.SIGTERM, lambda signum, frame: run.stop())

@@ -17,8 +17,10 @@ import os
 from alembic import command as alembic_command
 from alembic import config as alembic_config
 from alembic import migration as alembic_migration
+from sqlalchemy.engine import url as sa_url
 
 from nova.db.main import api as db_api
+from nova import exception
 
 _ALEMBIC_INI = os.path.join(os.path.dirname(__file__), 'main', 'alembic.ini')
 
@@ -42,3 +44,24 @@ def db_version(engine=None):
     with engine.connect() as connection:
         return alembic_migration.MigrationContext.configure(
             connection).get_current_revision()
+
+
+def location(connection):
+    """Return the database URL ``connection`` with its password hidden."""
+    try:
+        return sa_url.make_url(connection).render_as_string(
+            hide_password=True)
+    except Exception:
+        # NOTE: an unparsable URL is reported as the driver's error; the
+        # location itself must still never show a password.
+        return '<unparsable database URL>'
+
+
+def check_migrated(conf):
+    """Refuse to serve on a database without nova's schema.
+
+    :raises DatabaseNotMigrated: naming the database, never its password.
+    """
+    if db_version() is None:
+        raise exception.DatabaseNotMigrated(
+            connection=location(conf.database.connection))

@@ -25,20 +25,8 @@ import functools
 
 import oslo_messaging as messaging
 
-
-def envelope(priority, publisher_id, event_type, payload, metadata):
-    """Return the notification as it was sent.
-
-    The arguments are what oslo.messaging hands to a listener endpoint.
-    """
-    return {
-        'message_id': metadata.get('message_id'),
-        'publisher_id': publisher_id,
-        'event_type': event_type,
-        'priority': priority.upper(),
-        'payload': payload,
-        'timestamp': metadata.get('timestamp'),
-    }
+from nova.notifications.delivery import envelope
+from nova import rpc
 
 
 # NOTE: the priorities oslo.messaging hands to the endpoint method of that
@@ -74,7 +62,7 @@ class EnvelopeEndpoint(object):
 
     def _receive(self, priority, ctxt, publisher_id, event_type, payload,
                  metadata):
-        return _result(self.callback(envelope(
+        return _result(self.callback(envelope.from_listener(
             priority, publisher_id, event_type, payload, metadata)))
 
 
@@ -92,9 +80,9 @@ class BatchEnvelopeEndpoint(object):
 
     def _receive(self, priority, messages):
         return _result(self.callback([
-            envelope(priority, message['publisher_id'],
-                     message['event_type'], message['payload'],
-                     message['metadata'])
+            envelope.from_listener(
+                priority, message['publisher_id'], message['event_type'],
+                message['payload'], message['metadata'])
             for message in messages]))
 
 
@@ -105,8 +93,7 @@ def transport_url(conf, override=None):
     transport_url``, then ``[DEFAULT] transport_url``, as oslo.messaging
     chooses.
     """
-    return (override or conf.oslo_messaging_notifications.transport_url or
-            conf.transport_url)
+    return override or rpc.notification_transport_url(conf)
 
 
 # NOTE: the messages a listener takes from the queue ahead of its callback

@@ -34,9 +34,8 @@ import nova.conf
 from nova.db.main import api as db_api
 from nova.db.main import models
 from nova.db import migration
-from nova.notifications import outbox
-from nova.notifications import relay
-from nova import rpc
+from nova.notifications import delivery
+from nova.notifications.delivery import relay
 from nova.tests import db_servers
 
 CONF = nova.conf.CONF
@@ -282,23 +281,17 @@ class NotificationFixture(fixtures.Fixture):
     """
 
     FLUSH_TIMEOUT = 10.0
+    # NOTE: how often a test waiting for notifications committed by
+    # another thread looks again.
+    _WAIT_STEP = 0.02
 
     def setUp(self):
         super().setUp()
         _impl_test.reset()
-        rpc.init(CONF)
+        delivery.init(CONF)
         self._relay = None
-        self._commits = 0
-        self._committed = threading.Condition()
-        outbox.add_commit_callback(self._count_commit)
-        self.addCleanup(outbox.remove_commit_callback, self._count_commit)
-        self.addCleanup(rpc.cleanup)
+        self.addCleanup(delivery.stop, 0)
         self.addCleanup(_impl_test.reset)
-
-    def _count_commit(self, shards):
-        with self._committed:
-            self._commits += 1
-            self._committed.notify_all()
 
     @property
     def relay(self):
@@ -309,7 +302,7 @@ class NotificationFixture(fixtures.Fixture):
 
     def flush(self):
         """Publish every committed notification; fail if one is left."""
-        if not rpc.notifications_enabled():
+        if not delivery.enabled():
             return
         try:
             flushed = self.relay.flush(self.FLUSH_TIMEOUT)
@@ -339,27 +332,23 @@ class NotificationFixture(fixtures.Fixture):
         """
         deadline = time.monotonic() + timeout
         while True:
-            with self._committed:
-                commits = self._commits
             notifications = self.versioned_notifications
             if len(notifications) >= count:
                 return notifications
-            with self._committed:
-                arrived = self._committed.wait_for(
-                    lambda: self._commits != commits,
-                    timeout=max(0.0, deadline - time.monotonic()))
-            if not arrived:
+            if time.monotonic() >= deadline:
                 raise AssertionError(
                     'Expected %d versioned notifications within %.1fs, got '
                     '%d: %s' % (count, timeout, len(notifications),
                                 [n['event_type'] for n in notifications]))
+            time.sleep(self._WAIT_STEP)
 
 
 class RelayFixture(fixtures.Fixture):
-    """A notification relay in threads of the test process, as services run.
+    """The delivery of a service, in threads of the test process.
 
-    ``relay`` is the running relay; cleanup stops it. Options are the
-    test's configuration (``[notifications] relay_*``).
+    ``relay`` is the running relay, woken by the process's commits as a
+    relay of nova-api is; cleanup stops it. Options are the test's
+    configuration (``[notifications] relay_*``).
     """
 
     def __init__(self, conf=CONF, name='nova-tests', stop_timeout=5.0):
@@ -369,9 +358,8 @@ class RelayFixture(fixtures.Fixture):
         self.stop_timeout = stop_timeout
 
     def _setUp(self):
-        self.relay = relay.Relay(self.conf, self.name)
-        self.relay.start()
-        self.addCleanup(self.relay.stop, self.stop_timeout)
+        self.relay = delivery.start(self.conf, self.name, delivery.RELAY)
+        self.addCleanup(delivery.stop, self.stop_timeout)
 
 
 class _RecordingHandler(http.server.BaseHTTPRequestHandler):

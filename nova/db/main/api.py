@@ -337,15 +337,19 @@ OUTBOX_DELIVERED = 'delivered'
 
 
 @pick_context_manager_writer
-def notification_outbox_add(context, values):
+def notification_outbox_add(context, values, on_commit=None):
     """Insert a pending notification into the outbox.
 
     Inside the caller's writer transaction the row commits, or rolls back,
-    with the caller's other changes.
+    with the caller's other changes; ``on_commit()`` is called once it
+    committed, never if it rolled back.
     """
     context.session.execute(_OUTBOX.insert(), dict(
         values, state=OUTBOX_PENDING, attempts=0,
         created_at=timeutils.utcnow()))
+    if on_commit is not None:
+        sqlalchemy.event.listen(context.session, 'after_commit',
+                                lambda session: on_commit(), once=True)
 
 
 # NOTE: the relays' statements, made once like the services' above: a

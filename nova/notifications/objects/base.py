@@ -28,10 +28,9 @@ and emitted one way, as in nova::
 from oslo_versionedobjects import exception as ovo_exception
 
 from nova import exception
-from nova.notifications import outbox
+from nova.notifications import delivery
 from nova.objects import base
 from nova.objects import fields
-from nova import rpc
 
 
 class NotificationObject(base.NovaObject):
@@ -181,7 +180,7 @@ class NotificationBase(NotificationObject):
         'publisher': fields.ObjectField('NotificationPublisher'),
     }
 
-    @rpc.if_notifications_enabled
+    @delivery.if_enabled
     def emit(self, context):
         """Record the notification in the outbox, for relays to publish.
 
@@ -201,12 +200,12 @@ class NotificationBase(NotificationObject):
         # which looks changed: that tells a consumer nothing.
         self.payload.obj_reset_changes(recursive=True)
         field = self.payload.SERVICE_UUID_FIELD
-        outbox.record(
+        delivery.record(
             context,
-            outbox.envelope(self.publisher.to_publisher_id(),
-                            self.event_type.to_notification_event_type_field(),
-                            self.priority.upper(),
-                            self.payload.obj_to_primitive()),
+            delivery.envelope.new(
+                self.publisher.to_publisher_id(),
+                self.event_type.to_notification_event_type_field(),
+                self.priority.upper(), self.payload.obj_to_primitive()),
             service_uuid=getattr(self.payload, field) if field else None)
 
 

@@ -26,8 +26,8 @@ import fixtures
 import oslo_messaging as messaging
 
 from nova import exception
+from nova.notifications import delivery
 from nova.notifications.objects import base as notification
-from nova.notifications import redaction
 from nova.objects import fields
 from nova import rpc
 from nova import test
@@ -58,7 +58,7 @@ class RpcTestCase(test.TestCase):
                    group='oslo_messaging_notifications')
         if notifications_flags:
             self.flags(group='notifications', **notifications_flags)
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
 
     def _listen(self, topic, exchange='nova'):
         """Start a listener on ``exchange``/``topic``; return its endpoint."""
@@ -112,7 +112,7 @@ class TestInit(RpcTestCase):
     def test_versioned(self):
         self.assertEqual('versioned',
                          self.conf.conf.notifications.notification_format)
-        self.assertTrue(rpc.notifications_enabled())
+        self.assertTrue(delivery.enabled())
 
     def test_versioned_goes_to_exchange_nova_topic_versioned(self):
         self._use_bus()
@@ -148,7 +148,7 @@ class TestInit(RpcTestCase):
 
     def test_unversioned_sends_nothing(self):
         self._use_bus(notification_format='unversioned')
-        self.assertFalse(rpc.notifications_enabled())
+        self.assertFalse(delivery.enabled())
         endpoint = self._listen('versioned_notifications')
         self._emit()
         # NOTE: a sentinel sent after the emit arrives after anything the
@@ -178,7 +178,7 @@ class TestInit(RpcTestCase):
     def test_init_again_releases_the_old_transport(self):
         old = rpc.get_notification_transport(self.conf.conf)
         with mock.patch.object(old, 'cleanup', wraps=old.cleanup) as cleanup:
-            rpc.init(self.conf.conf)
+            delivery.init(self.conf.conf)
         cleanup.assert_called_once_with()
         self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)
         self.assertIsNot(old, rpc.get_notification_transport(self.conf.conf))
@@ -199,63 +199,11 @@ class TestCleanup(RpcTestCase):
             rpc.cleanup()
         cleanup.assert_called_once_with()
         self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)
-        self.assertFalse(rpc.notifications_enabled())
 
     def test_cleanup_twice(self):
         rpc.cleanup()
         rpc.cleanup()
-        self.assertFalse(rpc.notifications_enabled())
-
-
-class TestIfNotificationsEnabled(RpcTestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.calls = []
-
-        @rpc.if_notifications_enabled
-        def send(*args, **kwargs):
-            """Send something."""
-            self.calls.append((args, kwargs))
-            return 'sent'
-
-        self.send = send
-
-    def test_enabled(self):
-        self.assertEqual('sent', self.send(1, key='value'))
-        self.assertEqual([((1,), {'key': 'value'})], self.calls)
-
-    def test_keeps_the_name_and_doc(self):
-        self.assertEqual('send', self.send.__name__)
-        self.assertEqual('Send something.', self.send.__doc__)
-
-    def _assert_skipped(self):
-        self.assertIsNone(self.send(1))
-        self.assertEqual([], self.calls)
-
-    def test_unversioned(self):
-        self.flags(notification_format='unversioned', group='notifications')
-        rpc.init(self.conf.conf)
-        self._assert_skipped()
-
-    def test_noop_driver(self):
-        self.flags(driver=['noop'], group='oslo_messaging_notifications')
-        rpc.init(self.conf.conf)
-        self._assert_skipped()
-
-    def test_not_initialised(self):
-        rpc.cleanup()
-        self._assert_skipped()
-
-    def test_decided_at_init(self):
-        self.flags(notification_format='unversioned', group='notifications')
-        self.assertEqual('sent', self.send())
-        del self.calls[:]
-        rpc.init(self.conf.conf)
-        self._assert_skipped()
-        self.flags(notification_format='both', group='notifications')
-        rpc.init(self.conf.conf)
-        self.assertEqual('sent', self.send())
+        self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)
 
 
 # NOTE: every character that means something in a URL, and a space.
@@ -283,7 +231,7 @@ class TestCheckTransportURL(test.TestCase):
             url = self._url(character)
             # NOTE: whatever the password, no part of it is logged.
             self._assert_no_secret(
-                redaction.redacted_url(self.conf.conf, url))
+                rpc.redacted_url(self.conf.conf, url))
             if character == '/':
                 error = self.assertRaises(
                     exception.InvalidNotificationTransport,
@@ -312,7 +260,7 @@ class TestCheckTransportURL(test.TestCase):
 
     def test_unknown_transport_driver(self):
         self.flags(transport_url='bogus://nova:%s@h:1/' % self.HEAD)
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         error = self.assertRaises(exception.InvalidNotificationTransport,
                                   rpc.get_notification_transport,
                                   self.conf.conf)
@@ -322,7 +270,7 @@ class TestCheckTransportURL(test.TestCase):
 
     def test_the_transport_is_refused_at_start(self):
         self.flags(transport_url=self._url('/'))
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         self.assertRaises(exception.InvalidNotificationTransport,
                           rpc.get_notification_transport, self.conf.conf)
         self.assertIsNone(rpc.NOTIFICATION_TRANSPORT)

@@ -23,9 +23,9 @@ example::
 
 ``build_application`` assembles the application from an already loaded
 configuration (what nova-api and the tests use); ``init_application`` also
-loads the configuration, starts the process's notification relay (unless
-``[notifications] relay_in_services`` is false) and registers this API's
-service record.
+loads the configuration, starts the delivery of the process's
+notifications (a relay, unless ``[notifications] relay_in_services`` is
+false) and registers this API's service record.
 """
 
 import atexit
@@ -40,12 +40,11 @@ from nova.api.openstack.compute import routes
 from nova.api.openstack import requestlog
 from nova.api.openstack import router
 from nova.api.openstack import wsgi
-from nova.cmd import common
 import nova.conf
 from nova import config
 from nova import context as nova_context
 from nova.db import migration
-from nova import exception
+from nova.notifications import delivery
 from nova import objects
 from nova import policy
 
@@ -100,16 +99,6 @@ def config_files(environ=None):
             if os.path.exists(path)]
 
 
-def check_database(conf=CONF):
-    """Refuse to serve on a database without nova's schema.
-
-    :raises DatabaseNotMigrated: naming the connection to migrate.
-    """
-    if migration.db_version() is None:
-        raise exception.DatabaseNotMigrated(
-            connection=conf.database.connection)
-
-
 def register_api_service(host):
     """Create this API's service record on its first start, as nova does.
 
@@ -132,13 +121,11 @@ def init_application(argv=None, default_config_files=None):
                       default_config_files=(config_files()
                                             if default_config_files is None
                                             else default_config_files))
-    check_database()
-    relay = common.build_relay(CONF, 'nova-api')
-    if relay is not None:
-        relay.start()
-        # NOTE: a WSGI server gives its application no stop hook; the
-        # relay publishes what it can while the interpreter exits.
-        atexit.register(relay.stop)
+    migration.check_migrated(CONF)
+    delivery.start(CONF, 'nova-api')
+    # NOTE: a WSGI server gives its application no stop hook; the relay
+    # publishes what it can while the interpreter exits.
+    atexit.register(delivery.stop)
     register_api_service(CONF.host)
     return build_application(CONF)
 

@@ -23,9 +23,9 @@ from oslo_utils import uuidutils
 from nova.cmd import notifications
 import nova.conf
 from nova.db.main import api as db_api
+from nova.notifications import delivery
 from nova.notifications import listener as bus_listener
 from nova import objects
-from nova import rpc
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional.api import fixtures as api_fixtures
 from nova.tests.functional.bus import broker
@@ -151,5 +151,5 @@ class BusTestCase(notification_sample_base.NotificationSampleTestBase):
         self.flags(driver=['messagingv2'],
                    group='oslo_messaging_notifications')
         # NOTE: the test's NotificationFixture already registered the
-        # rpc.cleanup that ends this transport too.
-        rpc.init(CONF)
+        # delivery.stop that ends this transport too.
+        delivery.init(CONF)

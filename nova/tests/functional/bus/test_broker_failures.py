@@ -79,7 +79,7 @@ class TestBrokerFailures(base.BusTestCase):
         # test of this process left stuck on its silent bus (relays leave
         # such daemon threads behind) may fail, and log, during this test.
         return [line for line in self.stdlog.output.splitlines()
-                if line.startswith('ERROR nova.notifications.relay') and
+                if line.startswith('ERROR nova.notifications.delivery.relay') and
                 self.service.uuid in line]
 
     def _assert_outage_logged_once(self, password):

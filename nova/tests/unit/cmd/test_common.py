@@ -19,8 +19,6 @@ import fixtures
 from oslo_db import exception as db_exc
 
 from nova.cmd import common
-from nova import exception
-from nova import rpc
 from nova import test
 
 
@@ -73,28 +71,3 @@ class TestConsoleScript(test.TestCase):
         self.assertEqual(['/nonexistent/bin/python3', '-m',
                           'nova.cmd.lifecycle_demo'],
                          common.console_script('nova-lifecycle-demo'))
-
-
-class TestBuildRelay(test.TestCase):
-
-    USES_DB = False
-
-    def test_unknown_driver_refused_even_without_a_relay(self):
-        self.flags(relay_in_services=False, group='notifications')
-        self.flags(driver=['nosuchdriver'],
-                   group='oslo_messaging_notifications')
-        rpc.init(self.conf.conf)
-        self.assertRaises(exception.NotificationDriverNotFound,
-                          common.build_relay, self.conf.conf, 'nova-api')
-
-    def test_no_relay_in_services_when_turned_off(self):
-        self.flags(relay_in_services=False, group='notifications')
-        self.assertIsNone(common.build_relay(self.conf.conf, 'nova-api'))
-        self.assertIsNotNone(common.build_relay(self.conf.conf,
-                                                'nova-manage',
-                                                in_service=False))
-
-    def test_no_relay_when_notifications_are_off(self):
-        self.flags(driver=['noop'], group='oslo_messaging_notifications')
-        rpc.init(self.conf.conf)
-        self.assertIsNone(common.build_relay(self.conf.conf, 'nova-api'))

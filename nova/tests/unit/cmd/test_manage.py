@@ -32,8 +32,7 @@ from oslo_utils import uuidutils
 
 from nova.cmd import manage
 from nova.db.main import api as db_api
-from nova.notifications import outbox
-from nova.notifications import relay as relay_mod
+from nova.notifications import delivery
 from nova import objects
 from nova import test
 
@@ -514,14 +513,13 @@ class TestPublishingBeforeExit(ManageTestCase):
 
     def setUp(self):
         super().setUp()
-        self.relay = relay_mod.Relay(self.conf.conf, 'nova-manage')
-        self.relay.listen_for_commits()
-        self.addCleanup(outbox.remove_commit_callback, self.relay.wake)
+        delivery.start(self.conf.conf, 'nova-manage', delivery.COMMAND)
+        self.addCleanup(delivery.stop, 0)
 
     def test_publishes_its_notification(self):
         self.assertEqual(manage.SUCCESS, self.manage(
             'service', 'create', '--host', 'h1', '--binary', 'nova-compute'))
-        manage._publish_own_notifications(self.relay)
+        delivery.stop()
         self.assertEqual(['service.create'], [
             message['event_type'] for _c, message, _p, _r
             in _impl_test.NOTIFICATIONS])
@@ -533,7 +531,7 @@ class TestPublishingBeforeExit(ManageTestCase):
             side_effect=ConnectionError('bus down')))
         self.assertEqual(manage.SUCCESS, self.manage(
             'service', 'create', '--host', 'h1', '--binary', 'nova-compute'))
-        manage._publish_own_notifications(self.relay)
+        delivery.stop()
         self.assertIn('The notifications of this command wait in the outbox',
                       self.stdlog.output)
         self.assertEqual(1, db_api.notification_outbox_status(

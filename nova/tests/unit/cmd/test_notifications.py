@@ -27,7 +27,7 @@ import testtools
 
 from nova.cmd import notifications as cmd
 from nova.notifications import consumer
-from nova.notifications import listener
+from nova.notifications.delivery import envelope as wire
 from nova.tests.unit.notifications import test_consumer as consumer_tests
 
 UUID = 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73'
@@ -35,7 +35,7 @@ UUID1, UUID2 = consumer_tests.UUID1, consumer_tests.UUID2
 
 
 def envelope(event_type='service.update', message_id='m1', disabled=True):
-    return listener.envelope(
+    return wire.from_listener(
         'info', 'nova-compute:host1', event_type,
         {'nova_object.name': 'ServiceStatusPayload',
          'nova_object.namespace': 'nova', 'nova_object.version': '1.1',

@@ -12,12 +12,17 @@
 
 """nova.db.migration: the schema comes from the alembic migrations."""
 
+import os
+
+import fixtures
 import sqlalchemy as sa
 import testscenarios
 import testtools
 
+from nova.db.main import api as db_api
 from nova.db.main import models
 from nova.db import migration
+from nova import exception
 from nova import test
 from nova.tests import fixtures as nova_fixtures
 
@@ -81,3 +86,26 @@ class TestMigration(testtools.TestCase):
         self.assertEqual(['uuid'],
                          indexes['services_uuid_idx']['column_names'])
         self.assertTrue(indexes['services_uuid_idx']['unique'])
+
+
+class TestCheckMigrated(test.TestCase):
+
+    def test_migrated_database_passes(self):
+        self.assertIsNone(migration.check_migrated(self.conf.conf))
+
+    def test_empty_database_is_refused_without_its_password(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'empty.sqlite')
+        manager = db_api.create_context_manager(
+            connection='sqlite:///%s' % path)
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova.db.main.api.context_manager', manager))
+        self.addCleanup(lambda: manager.writer.get_engine().dispose())
+        self.flags(connection='mysql+pymysql://nova:S3cret@db/nova',
+                   group='database')
+        e = self.assertRaises(exception.DatabaseNotMigrated,
+                              migration.check_migrated, self.conf.conf)
+        self.assertIn('nova-manage db sync', e.format_message())
+        self.assertIn('mysql+pymysql://nova:***@db/nova',
+                      e.format_message())
+        self.assertNotIn('S3cret', e.format_message())

@@ -28,11 +28,11 @@ import testtools
 
 from nova import context as nova_context
 from nova.db.main import api as db_api
+from nova.notifications import delivery
 from nova.notifications.objects import base as notification_base
 from nova import objects
 from nova.objects import base
 from nova.objects import fields
-from nova import rpc
 from nova import test
 from nova.tests import json_ref
 from nova.tests.unit.notifications import test_samples
@@ -157,7 +157,7 @@ class TestNoCredentialsEmitted(test.TestCase):
         # NOTE: the test database stays the fixture's SQLite file; this is
         # only the configuration a leak could copy from.
         self.flags(connection=self.db_connection, group='database')
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         self.secrets = [self.TRANSPORT_SECRET, self.NOTIFY_SECRET,
                         self.DB_SECRET, self.TOKEN, self.transport_url,
                         self.notify_url, self.db_connection]

@@ -26,9 +26,9 @@ import testscenarios
 
 from nova.db.main import api as db_api
 from nova import exception
+from nova.notifications import delivery
 from nova import objects
 from nova.objects import service as service_obj
-from nova import rpc
 from nova import test
 
 load_tests = testscenarios.load_tests_apply_scenarios
@@ -622,7 +622,7 @@ class TestNotificationFailures(ServiceTestCase):
 
     def test_disabled_notifications_record_nothing(self):
         self.flags(notification_format='unversioned', group='notifications')
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         service = self._create()
         service.disabled = True
         service.save()
@@ -633,7 +633,7 @@ class TestNotificationFailures(ServiceTestCase):
 
     def test_noop_driver_writes_nothing(self):
         self.flags(driver=['noop'], group='oslo_messaging_notifications')
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         service = self._create()
         service.disabled = True
         service.save()

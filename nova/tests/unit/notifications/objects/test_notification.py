@@ -14,14 +14,15 @@
 
 import datetime
 
+import fixtures
 from oslo_messaging.notify import _impl_test
 
+from nova.notifications import delivery
 from nova.notifications.objects import base as notification
 from nova.notifications.objects import service as service_notification
 from nova import objects
 from nova.objects import base
 from nova.objects import fields
-from nova import rpc
 from nova import test
 
 
@@ -299,30 +300,32 @@ class TestEmit(test.TestCase):
 
     def test_unversioned_format_emits_nothing(self):
         self.flags(notification_format='unversioned', group='notifications')
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         self._assert_nothing_emitted()
 
     def test_noop_driver_emits_nothing(self):
         self.flags(driver=['noop'], group='oslo_messaging_notifications')
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         self._assert_nothing_emitted()
 
     def test_unpopulated_payload_not_checked_when_disabled(self):
         # NOTE: the decorator skips the whole emit, checks included, so a
         # disabled notifier costs nothing.
         self.flags(driver=['noop'], group='oslo_messaging_notifications')
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         self.assertIsNone(
             self._notification(UnitTestPayload()).emit(self.context))
 
     def test_both_format_emits(self):
         self.flags(notification_format='both', group='notifications')
-        rpc.init(self.conf.conf)
+        delivery.init(self.conf.conf)
         self._notification().emit(self.context)
         self.assertEqual(1, len(self.notifier.versioned_notifications))
 
     def test_emit_without_init_emits_nothing(self):
-        rpc.cleanup()
+        # NOTE: what a process that never read its configuration knows.
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova.notifications.delivery._ENABLED', False))
         self._assert_nothing_emitted()
 
 

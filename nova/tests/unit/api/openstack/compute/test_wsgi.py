@@ -18,8 +18,6 @@ import threading
 import fixtures
 
 from nova.api.openstack.compute import wsgi as compute_wsgi
-from nova.db.main import api as db_api
-from nova import exception
 from nova import objects
 from nova.objects import service as service_obj
 from nova import test
@@ -42,24 +40,6 @@ class TestConfigFiles(test.TestCase):
                'OS_NOVA_CONFIG_FILES': 'a.conf; b.conf;'}
         self.assertEqual(['/etc/x/a.conf', '/etc/x/b.conf'],
                          compute_wsgi.config_files(env))
-
-
-class TestCheckDatabase(test.TestCase):
-
-    def test_migrated_database_passes(self):
-        self.assertIsNone(compute_wsgi.check_database())
-
-    def test_empty_database_is_refused(self):
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'empty.sqlite')
-        manager = db_api.create_context_manager(
-            connection='sqlite:///%s' % path)
-        self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.context_manager', manager))
-        self.addCleanup(lambda: manager.writer.get_engine().dispose())
-        e = self.assertRaises(exception.DatabaseNotMigrated,
-                              compute_wsgi.check_database)
-        self.assertIn('nova-manage db sync', e.format_message())
 
 
 class TestRegisterAPIService(test.TestCase):

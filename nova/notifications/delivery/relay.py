@@ -12,7 +12,7 @@
 
 """Relays: publish the notification outbox to the message bus, in order.
 
-A relay publishes the pending rows of ``nova.notifications.outbox``, oldest
+A relay publishes the pending rows of the notification outbox, oldest
 first, through the configured notifier drivers, and marks a row delivered
 only once the drivers returned (with RabbitMQ: once the broker confirmed
 it). The outbox is cut into shards, a service's rows always in the same one;
@@ -44,9 +44,8 @@ import stevedore
 from nova import context as nova_context
 from nova.db.main import api as db
 from nova import exception
+from nova.notifications.delivery import envelope
 from nova.notifications import drivers as relay_drivers
-from nova.notifications import outbox
-from nova.notifications import redaction
 from nova import rpc
 
 LOG = logging.getLogger(__name__)
@@ -157,7 +156,7 @@ class Relay(object):
         self.owner = '%s:%s:%d:%s' % (conf.host, name, os.getpid(),
                                       uuidutils.generate_uuid()[:8])
         self._options = conf.notifications
-        self._secrets = redaction.transport_secrets(conf)
+        self._secrets = rpc.transport_secrets(conf)
         self._drivers = load_drivers(conf,
                                      rpc.get_notification_transport(conf))
         self._retry = conf.oslo_messaging_notifications.retry
@@ -176,13 +175,11 @@ class Relay(object):
         self._probe_backoff = 0.0
         self._stopping = threading.Event()
         self._threads = []
-        self._listening = False
 
     # Running in threads
 
     def start(self):
         """Publish from threads of this process until ``stop``."""
-        self.listen_for_commits()
         self._stopping.clear()
         self._threads = [threading.Thread(
             target=self._publish_loop, name='notification-relay-%d' % index,
@@ -195,12 +192,6 @@ class Relay(object):
         LOG.info('Notification relay %s started: %d publishers, polling '
                  'every %.2f s', self.owner, self._options.relay_publishers,
                  self._options.relay_poll_interval)
-
-    def listen_for_commits(self):
-        """Note the shards of this process's outbox rows as they commit."""
-        if not self._listening:
-            outbox.add_commit_callback(self.wake)
-            self._listening = True
 
     def wake(self, shards):
         """Have ``shards`` published as soon as possible."""
@@ -226,22 +217,21 @@ class Relay(object):
             # a daemon thread); its shard's lease expires.
             thread.join(max(0.0, deadline - time.monotonic()))
         self._threads = []
-        if self._listening:
-            outbox.remove_commit_callback(self.wake)
-            self._listening = False
         done = self.flush_committed(max(0.0, deadline - time.monotonic()))
         LOG.info('Notification relay %s stopped%s', self.owner,
                  '' if done else '; pending notifications are left to '
                  'other relays')
         return done
 
-    def flush_committed(self, timeout):
+    def flush_committed(self, timeout=None):
         """Publish what this relay was told of and did not publish yet.
 
-        Those are the shards of this process's commits since
-        ``listen_for_commits`` (and, once started, those it found pending).
-        Returns as ``flush``.
+        Those are the shards it was woken for (and, once started, those it
+        found pending), within ``timeout`` seconds (by default
+        ``relay_flush_timeout``). Returns as ``flush``.
         """
+        if timeout is None:
+            timeout = self._options.relay_flush_timeout
         with self._cond:
             shards = set(self._wanted)
         return self.flush(timeout, shards)
@@ -472,14 +462,7 @@ class Relay(object):
         published = []
         for row in rows:
             try:
-                message = {
-                    'message_id': row.message_id,
-                    'publisher_id': row.publisher_id,
-                    'event_type': row.event_type,
-                    'priority': row.priority,
-                    'payload': jsonutils.loads(row.payload),
-                    'timestamp': row.timestamp,
-                }
+                message = envelope.from_row(row)
                 ctxt = jsonutils.loads(row.context)
                 for driver in self._drivers:
                     driver.notify(ctxt, message, row.priority, self._retry)
@@ -489,8 +472,8 @@ class Relay(object):
         return published, None
 
     def _reason(self, error):
-        text = redaction.redact('%s: %s' % (type(error).__name__, error),
-                                self._secrets)
+        text = rpc.redact('%s: %s' % (type(error).__name__, error),
+                          self._secrets)
         return text[:_ERROR_LENGTH]
 
     def _next_lease_wait(self, shard):

@@ -27,10 +27,11 @@ import sqlalchemy as sa
 
 from nova.db.main import api as db_api
 from nova import exception
-from nova.notifications import outbox
-from nova.notifications import relay as relay_mod
+from nova.notifications import delivery
+from nova.notifications.delivery import envelope
+from nova.notifications.delivery import relay as relay_mod
 from nova import test
-from nova.tests.unit.notifications import test_outbox
+from nova.tests.unit.notifications.delivery import test_delivery
 
 _WAIT = 10.0
 
@@ -72,9 +73,9 @@ class RelayTestCase(test.TestCase):
         return relay_mod.Relay(self.conf.conf, name)
 
     def _record(self, service_uuid, reason):
-        message = outbox.envelope('nova-compute:host1', 'service.update',
-                                  'INFO', {'reason': reason})
-        outbox.record(self.context, message, service_uuid=service_uuid)
+        message = envelope.new('nova-compute:host1', 'service.update',
+                               'INFO', {'reason': reason})
+        delivery.record(self.context, message, service_uuid=service_uuid)
         return message
 
     @staticmethod
@@ -82,7 +83,7 @@ class RelayTestCase(test.TestCase):
         return [m['payload']['reason'] for m in messages]
 
     def _states(self):
-        return [row['state'] for row in test_outbox.outbox_rows()]
+        return [row['state'] for row in test_delivery.outbox_rows()]
 
     def _wait_for(self, predicate, what):
         deadline = time.monotonic() + _WAIT
@@ -133,7 +134,7 @@ class TestFlush(RelayTestCase):
 class TestLeases(RelayTestCase):
 
     def _shard(self, service_uuid):
-        return outbox.shard_of(service_uuid)
+        return delivery.shard_of(service_uuid)
 
     def _take_lease(self, shard, owner, seconds):
         now = timeutils.utcnow()
@@ -215,7 +216,7 @@ class TestFailures(RelayTestCase):
         self._record('uuid-a', 'first')
         self._record('uuid-a', 'second')
         self.assertFalse(self._relay().flush(_WAIT))
-        first, second = test_outbox.outbox_rows()
+        first, second = test_delivery.outbox_rows()
         self.assertEqual(('pending', 1), (first['state'], first['attempts']))
         self.assertEqual(
             'ConnectionError: cannot reach fake://nova:***@broker/',
@@ -239,7 +240,7 @@ class TestFailures(RelayTestCase):
         self.assertFalse(relay.flush(_WAIT))
         self.assertFalse(relay.flush(_WAIT))
         self.assertEqual(['other service'], self._reasons(published()))
-        broken, other = test_outbox.outbox_rows()
+        broken, other = test_delivery.outbox_rows()
         self.assertEqual(('pending', 2), (broken['state'],
                                           broken['attempts']))
         self.assertIn('JSONDecodeError', broken['last_error'])
@@ -270,7 +271,7 @@ class TestFailures(RelayTestCase):
         relay = self._relay()
         self._record('uuid-a', 'x')
         row, = db_api.notification_outbox_get_pending(
-            self.context, outbox.shard_of('uuid-a'), 1)
+            self.context, delivery.shard_of('uuid-a'), 1)
         delays = []
         for attempt in range(5):
             relay._failed(7, row, 'down', flushing=False)
@@ -295,35 +296,31 @@ class TestRunning(RelayTestCase):
         # NOTE: a poll interval far beyond the wait: only the commit's
         # announcement can wake it.
         self.flags(relay_poll_interval=3600, group='notifications')
-        relay = self._relay()
-        relay.start()
-        self.addCleanup(relay.stop, 1)
+        delivery.start(self.conf.conf, 'relay', delivery.RELAY)
+        self.addCleanup(delivery.stop, 1)
         self._record('uuid-a', 'mine')
         self._wait_for(lambda: published(), 'publication')
         self.assertEqual(['mine'], self._reasons(published()))
 
     def test_polls_for_rows_of_other_processes(self):
+        # NOTE: a relay of its own, which this process's commits do not
+        # wake: it finds the row as a relay of another process would.
         relay = self._relay()
         relay.start()
         self.addCleanup(relay.stop, 1)
-        # NOTE: written as another process would: no announcement here.
-        outbox.remove_commit_callback(relay.wake)
         self._record('uuid-a', 'theirs')
         self._wait_for(lambda: published(), 'publication')
         self.assertEqual(['theirs'], self._reasons(published()))
 
     def test_stop_publishes_what_is_left(self):
-        relay = self._relay()
-        relay.listen_for_commits()
+        relay = delivery.start(self.conf.conf, 'relay', delivery.COMMAND)
         self._record('uuid-a', 'left')
         self.assertTrue(relay.stop(_WAIT))
         self.assertEqual(['left'], self._reasons(published()))
-        self.assertNotIn(relay.wake, outbox._COMMIT_CALLBACKS)
 
     def test_stop_is_bounded_when_the_bus_fails(self):
         self.useFixture(FailingDriver())
-        relay = self._relay()
-        relay.listen_for_commits()
+        relay = delivery.start(self.conf.conf, 'relay', delivery.COMMAND)
         self._record('uuid-a', 'stuck')
         started = time.monotonic()
         self.assertFalse(relay.stop(0.5))
