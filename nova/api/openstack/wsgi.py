@@ -18,6 +18,7 @@ it raised, into a JSON response. Every error leaves as a ``Fault`` whose body
 is nova's: ``{"<faultName>": {"code": <status>, "message": "..."}}``.
 """
 
+import functools
 import inspect
 
 import microversion_parse
@@ -264,6 +265,35 @@ def fault_for_request(req, ex):
                        'path': req.environ.get('PATH_INFO', '')})
         fault = unexpected_fault(ex)
     return fault
+
+
+def expected_errors(errors):
+    """Decorator for API methods which specifies expected exceptions.
+
+    Specify which exceptions may occur when an API method is called. If an
+    unexpected exception occurs then return a 500 instead and ask the user
+    of the API to report it. What any method may meet passes, answered as
+    ``fault_from_exception`` says: a nova error of the client's (a policy
+    refusal, a body that does not match its schema), a database that is
+    unavailable for a while, a URL that is not UTF-8.
+    """
+    expected = (errors,) if isinstance(errors, int) else tuple(errors)
+
+    def decorator(f):
+        @functools.wraps(f)
+        def wrapped(*args, **kwargs):
+            try:
+                return f(*args, **kwargs)
+            except Exception as exc:
+                if isinstance(exc, webob.exc.WSGIHTTPException):
+                    if exc.code in expected:
+                        raise
+                elif fault_from_exception(exc) is not None:
+                    raise
+                LOG.exception('Unexpected exception in API method')
+                raise unexpected_fault(exc).wrapped_exc
+        return wrapped
+    return decorator
 
 
 def response(code):

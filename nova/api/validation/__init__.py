@@ -10,10 +10,40 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""JSON schema validation of request bodies.
+"""JSON schema validation of request bodies, by microversion.
 
-An action checks its body with a ``validators.SchemaValidator`` of its
-schema, after the policy check, so that a caller without the right learns
-nothing about the schema. A body that does not match gets 400 with a
-message naming the offending attribute, and nothing is changed.
+An action declares the schema of its body for a range of microversions
+with ``@validation.schema(schema, min_version, max_version)``, one
+decorator per range, as nova's actions do. The body of a request is
+checked against the schema of its version before the action runs; a body
+that does not match gets 400 with a message naming the offending attribute,
+and nothing is changed.
 """
+
+import functools
+
+from nova.api.openstack import api_version_request as api_version
+from nova.api.validation import validators
+
+
+def schema(request_body_schema, min_version=None, max_version=None):
+    """Register a schema to validate the request body of an action.
+
+    :param request_body_schema: a JSON schema (draft 4).
+    :param min_version: the lowest microversion it applies to (``X.Y``),
+        the minimum by default.
+    :param max_version: the highest microversion it applies to, the
+        maximum by default.
+    """
+    validator = validators.SchemaValidator(request_body_schema)
+    min_ver = api_version.APIVersionRequest(min_version)
+    max_ver = api_version.APIVersionRequest(max_version)
+
+    def add_validator(func):
+        @functools.wraps(func)
+        def wrapper(self, req, *args, **kwargs):
+            if req.api_version_request.matches(min_ver, max_ver):
+                validator.validate(kwargs['body'])
+            return func(self, req, *args, **kwargs)
+        return wrapper
+    return add_validator

@@ -23,6 +23,7 @@ with the same notification.
 """
 
 import datetime
+import functools
 import re
 import uuid as uuid_lib
 
@@ -34,9 +35,10 @@ import webob.exc
 from nova.api.openstack import api_version_request as api_version
 from nova.api.openstack.compute.schemas import services as schema
 from nova.api.openstack import wsgi
-from nova.api.validation import validators
+from nova.api import validation
 import nova.conf
 from nova import exception
+from nova.i18n import _
 from nova import objects
 from nova.policies import services as services_policies
 from nova import policy
@@ -56,11 +58,6 @@ _API_BINARIES = frozenset(['nova-osapi_compute', 'nova-metadata'])
 _MAX_SERVICE_ID = 2 ** 31 - 1
 
 _INTEGER_ID_RE = re.compile(r'^[0-9]+$')
-
-_UPDATE_VALIDATOR = validators.SchemaValidator(schema.service_update_v253)
-_LEGACY_UPDATE_VALIDATOR = validators.SchemaValidator(schema.service_update)
-_LEGACY_UPDATE_VALIDATOR_V211 = validators.SchemaValidator(
-    schema.service_update_v211)
 
 
 def _format_time(value):
@@ -170,27 +167,40 @@ def _service_uuid(value):
     Any spelling ``uuid.UUID`` reads is accepted, as nova-manage does.
     """
     if not uuidutils.is_uuid_like(value):
-        raise _bad_request('Invalid uuid %s' % value)
+        raise _bad_request(_('Invalid uuid %s') % value)
     return str(uuid_lib.UUID(value))
 
 
-def _check_updatable(binary):
-    if binary != COMPUTE_BINARY:
-        raise _bad_request('Updating a %s service is not supported. Only '
-                           'nova-compute services can be updated.' % binary)
+def _uuid_in_path(func):
+    """From 2.53 on, the path's id is a service uuid, in canonical form.
+
+    NOTE: checked before the body, so that a legacy action sent at 2.53
+    (``PUT /os-services/disable``) is told that it names no service rather
+    than what its body lacks.
+    """
+    @functools.wraps(func)
+    def wrapper(self, req, id, **kwargs):
+        if api_version.is_supported(req, min_version=UUID_FOR_ID_MIN_VERSION):
+            id = _service_uuid(id)
+        return func(self, req, id, **kwargs)
+    return wrapper
 
 
-def _save(service, name):
-    try:
-        service.save()
-    except exception.ServiceNotFound:
-        raise webob.exc.HTTPNotFound(
-            explanation='Service %s not found.' % name)
+def _not_found(service_id):
+    return webob.exc.HTTPNotFound(
+        explanation=_('Service %s not found.') % service_id)
 
 
 class ServiceController(wsgi.Controller):
     """The actions of ``/os-services``."""
 
+    def __init__(self):
+        super().__init__()
+        self.actions = {'enable': self._enable,
+                        'disable': self._disable,
+                        'disable-log-reason': self._disable_log_reason}
+
+    @wsgi.expected_errors(())
     def index(self, req):
         """List the services, filtered by ``host`` and ``binary``."""
         context = req.environ['nova.context']
@@ -205,33 +215,100 @@ class ServiceController(wsgi.Controller):
         return {'services': ServiceView(req).details(
             row for row in rows if row.binary not in _API_BINARIES)}
 
+    @wsgi.expected_errors((400, 404))
+    @_uuid_in_path
+    @validation.schema(schema.service_update, '2.1', '2.10')
+    @validation.schema(schema.service_update_v211, '2.11', '2.52')
+    @validation.schema(schema.service_update_v253, UUID_FOR_ID_MIN_VERSION)
     def update(self, req, id, body):
-        """Change status, disabled_reason and forced_down of one compute.
+        """Perform service update.
 
-        The body is validated after the policy check and before anything is
-        read; the change is one save, which reads the row again, locked.
+        Before microversion 2.53 the path names an action (``enable``,
+        ``disable``, ``disable-log-reason``, from 2.11 ``force-down``) and
+        the body the service, by host and binary. From 2.53 on the path
+        names the service by uuid and the body what changes. Either way the
+        change is one ``Service.save()``.
         """
         context = req.environ['nova.context']
         policy.authorize(context,
                          services_policies.BASE_POLICY_NAME % 'update',
                          target={})
-        if not api_version.is_supported(
-                req, min_version=UUID_FOR_ID_MIN_VERSION):
-            return self._legacy_update(req, context, id, body)
-        id = _service_uuid(id)
-        _UPDATE_VALIDATOR.validate(body)
+        if api_version.is_supported(req, min_version=UUID_FOR_ID_MIN_VERSION):
+            return self._update_v253(req, context, id, body)
+        return self._update_v21(req, context, id, body)
 
+    def _update_v21(self, req, context, id, body):
+        if api_version.is_supported(req, min_version=FORCED_DOWN_MIN_VERSION):
+            actions = dict(self.actions, **{'force-down': self._forced_down})
+        else:
+            actions = self.actions
+        try:
+            action = actions[id]
+        except KeyError:
+            raise webob.exc.HTTPNotFound(explanation=_('Unknown action'))
+        return action(context, body)
+
+    def _enable(self, context, body):
+        return self._enable_disable(context, body, 'enabled',
+                                    {'disabled': False,
+                                     'disabled_reason': None})
+
+    def _disable(self, context, body, reason=None):
+        return self._enable_disable(context, body, 'disabled',
+                                    {'disabled': True,
+                                     'disabled_reason': reason})
+
+    def _disable_log_reason(self, context, body):
+        try:
+            reason = body['disabled_reason']
+        except KeyError:
+            raise _bad_request(_('Missing disabled reason field'))
+        return self._disable(context, body, reason)
+
+    def _enable_disable(self, context, body, status, changes):
+        """The response shows what was asked, as nova's does."""
+        result = {'host': body['host'], 'binary': body['binary']}
+        if changes['disabled_reason'] is not None:
+            result['disabled_reason'] = changes['disabled_reason']
+        result['status'] = status
+        self._update(context, body['host'], body['binary'], changes)
+        return {'service': result}
+
+    def _forced_down(self, context, body):
+        try:
+            forced_down = strutils.bool_from_string(body['forced_down'],
+                                                    strict=True)
+        except KeyError:
+            raise _bad_request(_('Missing forced_down field'))
+        self._update(context, body['host'], body['binary'],
+                     {'forced_down': forced_down})
+        return {'service': {'host': body['host'], 'binary': body['binary'],
+                            'forced_down': forced_down}}
+
+    @staticmethod
+    def _update(context, host, binary, changes):
+        _check_updatable(binary)
+        service = objects.Service.get_by_host_and_binary(context, host,
+                                                         binary)
+        if service is None:
+            error = exception.HostBinaryNotFound(host=host, binary=binary)
+            raise webob.exc.HTTPNotFound(explanation=error.format_message())
+        for field, value in changes.items():
+            setattr(service, field, value)
+        _save(service, '%s/%s' % (host, binary))
+
+    def _update_v253(self, req, context, service_id, body):
         status = body.get('status')
         reason = body.get('disabled_reason')
         forced_down = body.get('forced_down')
         if status is None and forced_down is None:
-            raise _bad_request("No updates were requested. Fields 'status' "
-                               "or 'forced_down' should be specified.")
+            raise _bad_request(_("No updates were requested. Fields "
+                                 "'status' or 'forced_down' should be "
+                                 "specified."))
         if reason is not None and status != 'disabled':
-            raise _bad_request("Specifying 'disabled_reason' is only valid "
-                               "with status 'disabled'.")
-
-        service = self._get_by_uuid(context, id)
+            raise _bad_request(_("Specifying 'disabled_reason' is only "
+                                 "valid with status 'disabled'."))
+        service = self._get_by_uuid(context, service_id)
         _check_updatable(service.binary)
         if status == 'enabled':
             service.disabled = False
@@ -242,102 +319,60 @@ class ServiceController(wsgi.Controller):
         if forced_down is not None:
             service.forced_down = strutils.bool_from_string(
                 forced_down, strict=True)
-        _save(service, id)
+        _save(service, service_id)
         return {'service': ServiceView(req).detail(service)}
 
-    # NOTE: the actions of PUT /os-services/{action} below 2.53, by the
-    # microversion that introduced them.
-    _LEGACY_ACTIONS = {
-        'enable': '2.1',
-        'disable': '2.1',
-        'disable-log-reason': '2.1',
-        'force-down': FORCED_DOWN_MIN_VERSION,
-    }
-
-    def _legacy_update(self, req, context, action, body):
-        """Run a legacy action on the service named by host and binary.
-
-        The response shows what was asked, as nova's does: host, binary and
-        the new status (with the reason) or forced_down.
-        """
-        if api_version.is_supported(req, min_version=FORCED_DOWN_MIN_VERSION):
-            _LEGACY_UPDATE_VALIDATOR_V211.validate(body)
-        else:
-            _LEGACY_UPDATE_VALIDATOR.validate(body)
-        min_version = self._LEGACY_ACTIONS.get(action)
-        if min_version is None or not api_version.is_supported(
-                req, min_version=min_version):
-            raise webob.exc.HTTPNotFound(explanation='Unknown action')
-        host, binary = body['host'], body['binary']
-        result = {'host': host, 'binary': binary}
-        if action == 'disable-log-reason':
-            if 'disabled_reason' not in body:
-                raise _bad_request('Missing disabled reason field')
-            result['disabled_reason'] = body['disabled_reason']
-        if action == 'force-down':
-            if 'forced_down' not in body:
-                raise _bad_request('Missing forced_down field')
-            forced_down = strutils.bool_from_string(body['forced_down'],
-                                                    strict=True)
-            changes = {'forced_down': forced_down}
-            result['forced_down'] = forced_down
-        else:
-            disabled = action != 'enable'
-            changes = {'disabled': disabled,
-                       'disabled_reason': result.get('disabled_reason')}
-            result['status'] = 'disabled' if disabled else 'enabled'
-        _check_updatable(binary)
-        service = objects.Service.get_by_host_and_binary(context, host,
-                                                         binary)
-        if service is None:
-            error = exception.HostBinaryNotFound(host=host, binary=binary)
-            raise webob.exc.HTTPNotFound(explanation=error.format_message())
-        for field, value in changes.items():
-            setattr(service, field, value)
-        _save(service, '%s/%s' % (host, binary))
-        return {'service': result}
-
     @wsgi.response(204)
+    @wsgi.expected_errors((400, 404))
+    @_uuid_in_path
     def delete(self, req, id):
         """Soft-delete a service: by uuid from 2.53 on, else by integer id."""
         context = req.environ['nova.context']
         policy.authorize(context,
                          services_policies.BASE_POLICY_NAME % 'delete',
                          target={})
-        by_uuid = api_version.is_supported(
-            req, min_version=UUID_FOR_ID_MIN_VERSION)
-        if by_uuid:
-            id = _service_uuid(id)
-        service = (self._get_by_uuid(context, id) if by_uuid
-                   else self._get_by_integer_id(context, id))
+        if api_version.is_supported(req, min_version=UUID_FOR_ID_MIN_VERSION):
+            service = self._get_by_uuid(context, id)
+        else:
+            service = self._get_by_integer_id(context, id)
         try:
             service.destroy()
         except exception.ServiceNotFound:
-            raise webob.exc.HTTPNotFound(
-                explanation='Service %s not found.' % id)
+            raise _not_found(id)
 
     @staticmethod
     def _get_by_uuid(context, service_uuid):
         try:
             return objects.Service.get_by_uuid(context, service_uuid)
         except exception.ServiceNotFound:
-            raise webob.exc.HTTPNotFound(
-                explanation='Service %s not found.' % service_uuid)
+            raise _not_found(service_uuid)
 
     @staticmethod
     def _get_by_integer_id(context, id):
         if not _INTEGER_ID_RE.match(id):
             raise _bad_request(
-                'Invalid input for field/attribute id. Value: %s. id must be '
-                'an integer below microversion %s; from %s on services are '
-                'identified by uuid.' % (id, UUID_FOR_ID_MIN_VERSION,
-                                         UUID_FOR_ID_MIN_VERSION))
+                _('Invalid input for field/attribute id. Value: %(id)s. id '
+                  'must be an integer below microversion %(version)s; from '
+                  '%(version)s on services are identified by uuid.') %
+                {'id': id, 'version': UUID_FOR_ID_MIN_VERSION})
         service_id = int(id)
         if not 0 <= service_id <= _MAX_SERVICE_ID:
-            raise webob.exc.HTTPNotFound(
-                explanation='Service %s not found.' % id)
+            raise _not_found(id)
         try:
             return objects.Service.get_by_id(context, service_id)
         except exception.ServiceNotFound:
-            raise webob.exc.HTTPNotFound(
-                explanation='Service %s not found.' % id)
+            raise _not_found(id)
+
+
+def _check_updatable(binary):
+    if binary != COMPUTE_BINARY:
+        raise _bad_request(
+            _('Updating a %(binary)s service is not supported. Only '
+              'nova-compute services can be updated.') % {'binary': binary})
+
+
+def _save(service, name):
+    try:
+        service.save()
+    except exception.ServiceNotFound:
+        raise _not_found(name)

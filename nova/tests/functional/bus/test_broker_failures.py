@@ -78,8 +78,9 @@ class TestBrokerFailures(base.BusTestCase):
         # NOTE: about this test's service only: a publisher that an earlier
         # test of this process left stuck on its silent bus (relays leave
         # such daemon threads behind) may fail, and log, during this test.
+        relay_error = 'ERROR nova.notifications.delivery.relay'
         return [line for line in self.stdlog.output.splitlines()
-                if line.startswith('ERROR nova.notifications.delivery.relay') and
+                if line.startswith(relay_error) and
                 self.service.uuid in line]
 
     def _assert_outage_logged_once(self, password):

@@ -15,7 +15,10 @@
 import jsonschema
 import testtools
 
+from nova.api.openstack import api_version_request as api_version
 from nova.api.openstack.compute.schemas import services as schema
+from nova.api.openstack import wsgi
+from nova.api import validation
 from nova.api.validation import validators
 from nova import exception
 
@@ -55,3 +58,33 @@ class TestSchemaValidator(testtools.TestCase):
         self.assertRaises(jsonschema.exceptions.SchemaError,
                           validators.SchemaValidator,
                           {'type': 'no-such-type'})
+
+
+class TestSchemaDecorator(testtools.TestCase):
+    """Each range of microversions validates with its own schema."""
+
+    class Controller(object):
+
+        @validation.schema({'type': 'object', 'required': ['old']},
+                           '2.1', '2.10')
+        @validation.schema({'type': 'object', 'required': ['new']}, '2.11')
+        def update(self, req, id, body):
+            return id, body
+
+    def _update(self, version, body):
+        req = wsgi.Request.blank('/')
+        req.api_version_request = api_version.APIVersionRequest(version)
+        return self.Controller().update(req, 'x', body=body)
+
+    def test_the_schema_of_the_version_applies(self):
+        self.assertEqual(('x', {'old': 1}), self._update('2.1', {'old': 1}))
+        self.assertEqual(('x', {'old': 1}), self._update('2.10', {'old': 1}))
+        self.assertEqual(('x', {'new': 1}), self._update('2.11', {'new': 1}))
+        self.assertEqual(('x', {'new': 1}), self._update('2.53', {'new': 1}))
+
+    def test_a_body_of_another_version_is_refused(self):
+        error = self.assertRaises(exception.ValidationError, self._update,
+                                  '2.11', {'old': 1})
+        self.assertEqual("'new' is a required property", error.message)
+        self.assertRaises(exception.ValidationError, self._update, '2.10',
+                          {'new': 1})

@@ -184,6 +184,44 @@ class TestResource(test.TestCase):
             jsonutils.loads(resp.body))
 
 
+class TestExpectedErrors(test.TestCase):
+
+    USES_DB = False
+
+    def _call(self, error, expected=(404,)):
+        @wsgi.expected_errors(expected)
+        def action(req):
+            raise error
+        try:
+            action(_request())
+        except Exception as raised:
+            return raised
+        self.fail('nothing was raised')
+
+    def test_an_expected_http_error_passes(self):
+        error = webob.exc.HTTPNotFound()
+        self.assertIs(error, self._call(error))
+
+    def test_an_unexpected_http_error_is_a_500(self):
+        raised = self._call(webob.exc.HTTPConflict())
+        self.assertEqual(500, raised.code)
+        self.assertIn('Unexpected API Error', raised.explanation)
+
+    def test_an_unexpected_error_is_a_logged_500(self):
+        raised = self._call(KeyError('boom'))
+        self.assertEqual(500, raised.code)
+        self.assertNotIn('boom', raised.explanation)
+        self.assertIn('Unexpected exception in API method', self.stdlog.output)
+        self.assertIn('boom', self.stdlog.output)
+
+    def test_what_any_method_may_meet_passes(self):
+        for error in (exception.PolicyNotAuthorized(action='a'),
+                      exception.ValidationError(detail='d'),
+                      db_exc.DBConnectionError('gone'),
+                      UnicodeDecodeError('utf-8', b'\xff', 0, 1, 'bad')):
+            self.assertIs(error, self._call(error, expected=()))
+
+
 class TestFaultWrapper(test.TestCase):
 
     USES_DB = False
