@@ -33,8 +33,9 @@ The requests go over HTTP to nova-api, as user ``admin`` of the ``noauth2``
 strategy, at microversion 2.53; the demo prints each one with the response
 status and JSON body.
 
-oslo.messaging's ``log`` notification driver (nova's default) logs the JSON
-envelope of every notification on the logger ``oslo.messaging.notification``;
+oslo.messaging's ``log`` notification driver (set in the demo's
+``nova.conf``) logs the JSON envelope of every notification on the logger
+``oslo.messaging.notification``;
 the logging configuration of each process sends that logger, message only,
 to its own ``notifications-<program>.jsonl``. The demo prints those
 envelopes merged in timestamp order, as a consumer receives them, then

@@ -14,7 +14,6 @@
 
 from oslo_config import cfg
 import oslo_messaging as messaging
-from oslo_messaging.notify import notifier as messaging_notifier
 from oslo_messaging import opts as messaging_opts
 
 notifications_group = cfg.OptGroup(
@@ -48,8 +47,10 @@ is the default here. Choose ``unversioned`` to silence them.
 
 Related options:
 
-* ``[oslo_messaging_notifications] driver``: notifications are sent only when
-  a driver other than ``noop`` is configured.
+* ``[oslo_messaging_notifications] driver``: as in nova, notifications are
+  recorded and sent only once a driver other than ``noop`` is configured:
+  ``messagingv2`` with a ``transport_url`` to send them to RabbitMQ, ``log``
+  to write each one, as JSON, to the log of the service that sends it.
 """),
     cfg.ListOpt('versioned_notifications_topics',
                 default=['versioned_notifications'],
@@ -140,37 +141,17 @@ are never purged.
 """),
 ]
 
-# NOTE: these are oslo.messaging's options; nova only chooses its defaults,
-# which is why they are not listed by list_opts below. With no broker
-# configured, the log driver still shows every notification, as JSON, in the
-# service's log; deployers switch to messagingv2 with a transport_url.
-_DEFAULT_NOTIFICATION_DRIVER = ['log']
-# NOTE: one reconnection per attempt of a relay: a notification sent on a
-# connection the broker closed when it restarted still gets through, while
-# a broker that refuses connections costs about 1 s (rabbit_retry_interval)
-# before the relay backs off, and oslo.messaging's -1 would hold a relay's
-# publisher until the bus is back, beyond any stop timeout.
-_DEFAULT_NOTIFICATION_RETRY = 1
-
 
 def set_lib_defaults(conf):
     """Set nova's defaults for oslo.messaging's options.
 
-    The control exchange is ``nova`` so consumers that listen there (Watcher,
-    Searchlight) receive the notifications. The retry count is bounded so a
-    relay keeps control of its retries while the bus is down.
+    The control exchange is ``nova``, so that consumers that listen there
+    (Watcher, Searchlight) receive the notifications.
     """
     messaging.set_transport_defaults(control_exchange='nova')
-    # NOTE: like set_transport_defaults, this changes oslo.messaging's own
-    # option objects (it has no public setter for them), not
-    # conf.set_default(): the sample config generator lists those objects,
-    # and ConfigOpts.reset() would forget a conf.set_default().
-    cfg.set_defaults(messaging_notifier._notifier_opts,
-                     driver=_DEFAULT_NOTIFICATION_DRIVER,
-                     retry=_DEFAULT_NOTIFICATION_RETRY)
     # NOTE: oslo.messaging registers its options only when the first
-    # transport is built; registering them now lets nova's defaults and
-    # overrides apply before that.
+    # transport is built; registered now, they can be read before that
+    # (whether notifications are on is read at start).
     for group, opts in messaging_opts.list_opts():
         conf.register_opts(opts, group=group)
 

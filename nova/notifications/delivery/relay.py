@@ -101,6 +101,20 @@ def _load_failure(manager, entrypoint, error):
     raise error
 
 
+def relay_retry(conf):
+    """The reconnections a relay's drivers may try per attempt to publish.
+
+    ``[oslo_messaging_notifications] retry``, bounded: oslo.messaging's
+    default, -1, would hold a relay's publisher until the bus is back,
+    beyond any stop timeout, where the relay retries on its own, with a
+    backoff and an outage report. With -1 a relay tries one reconnection,
+    so that a message sent on a connection the broker closed when it
+    restarted still gets through at once.
+    """
+    retry = conf.oslo_messaging_notifications.retry
+    return retry if retry is not None and retry >= 0 else 1
+
+
 def describe(row):
     """Name a notification of the outbox for the log."""
     subject = ('service %s' % row.service_uuid if row.service_uuid
@@ -159,7 +173,7 @@ class Relay(object):
         self._secrets = rpc.transport_secrets(conf)
         self._drivers = load_drivers(conf,
                                      rpc.get_notification_transport(conf))
-        self._retry = conf.oslo_messaging_notifications.retry
+        self._retry = relay_retry(conf)
         self._context = nova_context.get_admin_context()
         self._cond = threading.Condition()
         # NOTE: shard -> when it was first wanted: served first come, first

@@ -187,9 +187,6 @@ class TestInit(RpcTestCase):
         self.assertIs(rpc.get_notification_transport(self.conf.conf),
                       rpc.get_notification_transport(self.conf.conf))
 
-    def test_retry_default_is_bounded(self):
-        self.assertEqual(1, self.conf.conf.oslo_messaging_notifications.retry)
-
 
 class TestCleanup(RpcTestCase):
 

@@ -57,13 +57,10 @@ class TestDefaults(testtools.TestCase):
             ['versioned_notifications'],
             self.conf.notifications.versioned_notifications_topics)
 
-    def test_notification_driver_shows_them_without_a_broker(self):
-        self.assertEqual(['log'],
-                         self.conf.oslo_messaging_notifications.driver)
-
-    def test_notification_retry_is_bounded(self):
-        retry = self.conf.oslo_messaging_notifications.retry
-        self.assertEqual(1, retry)
+    def test_notification_driver_and_retry_are_oslo_messaging_s(self):
+        # NOTE: as in nova: no notification is sent until a driver is set.
+        self.assertEqual([], self.conf.oslo_messaging_notifications.driver)
+        self.assertEqual(-1, self.conf.oslo_messaging_notifications.retry)
 
     def test_control_exchange(self):
         self.assertEqual('nova', self.conf.control_exchange)
@@ -85,9 +82,7 @@ class TestDefaults(testtools.TestCase):
         # NOTE: config fixtures reset the configuration after each test;
         # nova's defaults must not go with it.
         self.conf.reset()
-        self.assertEqual(['log'],
-                         self.conf.oslo_messaging_notifications.driver)
-        self.assertEqual(1, self.conf.oslo_messaging_notifications.retry)
+        self.assertEqual('nova', self.conf.control_exchange)
         self.assertEqual('sqlite:////var/lib/nova/nova.sqlite',
                          self.conf.database.connection)
 
@@ -220,8 +215,6 @@ class TestConfigGenerator(testtools.TestCase):
                      'versioned_notifications',
                      '#control_exchange = nova',
                      '[oslo_messaging_notifications]',
-                     '#driver = log',
-                     '#retry = 1',
                      '[database]',
                      '#connection = sqlite:///$state_path/nova.sqlite',
                      '#state_path = /var/lib/nova',

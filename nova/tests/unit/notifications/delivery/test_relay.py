@@ -369,6 +369,16 @@ class TestConfiguration(RelayTestCase):
         self.assertEqual(['ReportingMessagingV2Driver', 'LogDriver'],
                          [type(d).__name__ for d in relay._drivers])
 
+    def test_the_drivers_reconnect_a_bounded_number_of_times(self):
+        # NOTE: oslo.messaging's -1 would retry for ever: a relay retries
+        # on its own, with its backoff.
+        self.assertEqual(-1, self.conf.conf.oslo_messaging_notifications.retry)
+        self.assertEqual(1, relay_mod.relay_retry(self.conf.conf))
+        self.flags(retry=0, group='oslo_messaging_notifications')
+        self.assertEqual(0, relay_mod.relay_retry(self.conf.conf))
+        self.flags(retry=5, group='oslo_messaging_notifications')
+        self.assertEqual(5, relay_mod.relay_retry(self.conf.conf))
+
     def test_invalid_transport_url_names_no_password(self):
         self.flags(transport_url='rabbit://nova:Pa55w0rd@host:notaport/')
         error = self.assertRaises(exception.InvalidNotificationTransport,
