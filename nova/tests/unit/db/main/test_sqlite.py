@@ -64,6 +64,59 @@ def in_write_transaction(context, work):
     return db.pick_context_manager_writer(lambda context: work())(context)
 
 
+class TestKeptConnections(test.TestCase):
+    """Transactions reuse the connections of those before them."""
+
+    def _connection(self):
+        """The SQLite connection a new transaction of the engine gets."""
+        with db.get_engine().connect() as connection:
+            return connection.connection.driver_connection.connection
+
+    def test_the_next_transaction_reuses_the_connection(self):
+        first = self._connection()
+        self.assertIsInstance(first, sqlite3.Connection)
+        self.assertIs(first, self._connection())
+        db.service_create(self.context, {'host': 'host1'})
+        self.assertIs(first, self._connection())
+
+    def test_connections_in_use_at_once_are_kept_up_to_the_size(self):
+        kept = sqlite.KeptConnections(2)
+        engine = sa.create_engine(
+            db.get_engine().url, poolclass=sa.pool.NullPool)
+        self.addCleanup(engine.dispose)
+        sa.event.listen(engine, 'do_connect', kept.connect)
+        connections = [engine.connect() for _ in range(3)]
+        raw = [c.connection.driver_connection.connection
+               for c in connections]
+        for connection in connections:
+            connection.close()
+        again = [engine.connect() for _ in range(3)]
+        self.addCleanup(lambda: [c.close() for c in again])
+        reused = [c.connection.driver_connection.connection for c in again]
+        self.assertEqual(2, len(set(map(id, raw)) & set(map(id, reused))))
+
+    def test_an_invalidated_connection_is_never_kept(self):
+        engine = db.get_engine()
+        with engine.connect() as connection:
+            first = connection.connection.driver_connection.connection
+            connection.invalidate()
+        self.assertIsNot(first, self._connection())
+        self.assertRaises(sqlite3.ProgrammingError, first.execute,
+                          'SELECT 1')
+
+    def test_a_forked_child_opens_its_own(self):
+        first = self._connection()
+        self.useFixture(fixtures.MonkeyPatch(
+            'os.getpid', lambda: -1))
+        self.assertIsNot(first, self._connection())
+
+    def test_disposing_the_engine_closes_them(self):
+        first = self._connection()
+        db.get_engine().dispose()
+        self.assertRaises(sqlite3.ProgrammingError, first.execute,
+                          'SELECT 1')
+
+
 class TestWriteTransactions(test.TestCase):
 
     def _other(self):
