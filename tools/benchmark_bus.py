@@ -370,9 +370,13 @@ def _payload(template, uuid, key):
 
 
 def _template(ctxt):
-    service = objects.Service(ctxt, host='drain-host', binary='nova-compute',
-                              topic='compute', report_count=0)
-    service.create()
+    service = objects.Service.get_by_host_and_binary(ctxt, 'drain-host',
+                                                     'nova-compute')
+    if service is None:
+        service = objects.Service(ctxt, host='drain-host',
+                                  binary='nova-compute', topic='compute',
+                                  report_count=0)
+        service.create()
     return service_notification.ServiceStatusPayload(
         service).obj_to_primitive()
 
