@@ -81,6 +81,11 @@ class DatabaseNotMigrated(NovaException):
                '"nova-manage db sync" first.')
 
 
+class DatabaseUnavailable(NovaException):
+    msg_fmt = 'The database is unavailable: %(reason)s.'
+    code = 503
+
+
 class Forbidden(NovaException):
     msg_fmt = 'Forbidden'
     code = 403

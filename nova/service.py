@@ -80,6 +80,10 @@ class Service(object):
                 LOG.error('Service record %s was deleted; heartbeat stops.',
                           self.service_ref.uuid)
                 return
+            except exception.DatabaseUnavailable as error:
+                # NOTE: the database API logs the outage, once.
+                LOG.debug('Heartbeat of %s on %s failed: %s', self.binary,
+                          self.host, error)
             except Exception:
                 # NOTE: a database hiccup must not kill the heartbeat; the
                 # next beat tries again.

@@ -33,7 +33,6 @@ import socket
 import sys
 
 from oslo_config import cfg
-from oslo_db import exception as db_exc
 from oslo_log import log as logging
 import waitress
 
@@ -151,10 +150,10 @@ def main(argv=None):
         if isinstance(error, _CONFIGURATION_ERRORS):
             return common.error(error.format_message(), common.USAGE_ERROR,
                                 PROGRAM)
-        if isinstance(error, exception.NovaException):
-            message = error.format_message()
-        elif isinstance(error, db_exc.DBError):
+        if isinstance(error, common.DATABASE_ERRORS):
             message = common.explain_database_error(error, CONF)
+        elif isinstance(error, exception.NovaException):
+            message = error.format_message()
         elif isinstance(error, OSError):
             message = str(error)
         else:

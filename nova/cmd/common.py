@@ -29,6 +29,7 @@ from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from nova import config
+from nova.db.main import outage
 from nova.db import migration
 from nova import exception
 
@@ -37,6 +38,9 @@ LOG = logging.getLogger(__name__)
 SUCCESS = 0
 FAILURE = 1
 USAGE_ERROR = 2
+
+#: the errors of a database that ``explain_database_error`` explains.
+DATABASE_ERRORS = (db_exc.DBError, exception.DatabaseUnavailable)
 
 
 def error(message, exit_code=FAILURE, program=None):
@@ -93,14 +97,17 @@ def explain_database_error(error, conf):
     cannot be opened names its location (never its password).
     """
     location = database_location(conf)
-    if isinstance(error, db_exc.DBNonExistentTable):
+    # NOTE: what the database API made of the driver's error; an operator
+    # reads the driver's own first line.
+    cause = (error.__cause__ if isinstance(
+        error, exception.DatabaseUnavailable) and error.__cause__ else error)
+    if isinstance(cause, db_exc.DBNonExistentTable):
         return exception.DatabaseNotMigrated(
             connection=location).format_message()
-    if isinstance(error, (db_exc.DBNonExistentDatabase,
-                          db_exc.DBConnectionError)):
+    if outage.reason(cause) is not None:
         return 'Cannot open the database at %s: %s' % (
-            location, _cause(error))
-    return 'Database error on %s: %s' % (location, _cause(error))
+            location, _cause(cause))
+    return 'Database error on %s: %s' % (location, _cause(cause))
 
 
 def _cause(error):

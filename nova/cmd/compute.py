@@ -24,7 +24,6 @@ relay_flush_timeout`` seconds, and exits 0. It exits 1 when it cannot start
 
 import sys
 
-from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from nova.cmd import common
@@ -59,7 +58,7 @@ def main(argv=None):
         failure = None
         try:
             server.start()
-        except db_exc.DBError as error:
+        except common.DATABASE_ERRORS as error:
             failure = common.explain_database_error(error, CONF)
         except exception.NovaException as error:
             failure = error.format_message()

@@ -48,7 +48,6 @@ import uuid as uuid_lib
 
 from oslo_config import cfg
 from oslo_config import types
-from oslo_db import exception as db_exc
 from oslo_db import options as oslo_db_options
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -491,7 +490,7 @@ def run_command(category):
         return _fail(error.format_message())
     except exception.Invalid as error:
         return _fail(error.format_message(), USAGE_ERROR)
-    except db_exc.DBError as error:
+    except common.DATABASE_ERRORS as error:
         LOG.debug('Database error', exc_info=True)
         return _fail(common.explain_database_error(error, CONF))
     except Exception as error:

@@ -28,7 +28,6 @@ notification driver, an invalid transport URL, notifications turned off).
 
 import sys
 
-from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from nova.cmd import common
@@ -53,7 +52,7 @@ def main(argv=None):
         migration.check_migrated(CONF)
     except exception.DatabaseNotMigrated as error:
         return common.error(error.format_message(), common.FAILURE, NAME)
-    except db_exc.DBError as error:
+    except common.DATABASE_ERRORS as error:
         return common.error(common.explain_database_error(error, CONF),
                             common.FAILURE, NAME)
     try:

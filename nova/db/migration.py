@@ -20,6 +20,7 @@ from alembic import migration as alembic_migration
 from sqlalchemy.engine import url as sa_url
 
 from nova.db.main import api as db_api
+from nova.db.main import outage
 from nova import exception
 
 _ALEMBIC_INI = os.path.join(os.path.dirname(__file__), 'main', 'alembic.ini')
@@ -61,7 +62,15 @@ def check_migrated(conf):
     """Refuse to serve on a database without nova's schema.
 
     :raises DatabaseNotMigrated: naming the database, never its password.
+    :raises DatabaseUnavailable: when it cannot be reached (or used).
     """
-    if db_version() is None:
+    try:
+        version = db_version()
+    except Exception as error:
+        condition = outage.reason(error)
+        if condition is None:
+            raise
+        raise exception.DatabaseUnavailable(reason=condition) from error
+    if version is None:
         raise exception.DatabaseNotMigrated(
             connection=location(conf.database.connection))

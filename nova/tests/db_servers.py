@@ -26,6 +26,7 @@ import atexit
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -136,6 +137,10 @@ class DatabaseServer(object):
         except Exception:
             self.stop()
             raise
+        self._launch()
+
+    def _launch(self):
+        user = self._user()
         with open(self.log_file, 'ab') as log:
             self.process = subprocess.Popen(
                 self.server_argv(), user=user, group=user,
@@ -151,6 +156,29 @@ class DatabaseServer(object):
                     '%s did not start on 127.0.0.1:%d%s'
                     % (self.package, self.port, self._log_tail()))
             time.sleep(0.1)
+
+    #: the signal that shuts the server down at once, closing what its
+    #: clients have open (as an operator's restart does).
+    halt_signal = signal.SIGTERM
+
+    def halt(self):
+        """Shut the server down, keeping its files, for ``resume``."""
+        self.process.send_signal(self.halt_signal)
+        try:
+            self.process.wait(_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        local_servers.stop_reaper(self._reaper)
+        self._reaper = None
+
+    def resume(self):
+        """Start the server again on its files and port, once ready.
+
+        :raises DatabaseServerUnavailable: as ``start``.
+        """
+        self._launch()
 
     @property
     def log_file(self):
@@ -182,6 +210,8 @@ class PostgreSQLServer(DatabaseServer):
     backend = 'postgresql'
     package = 'postgresql'
     system_user = 'postgres'
+    # NOTE: its "fast" shutdown; SIGTERM ("smart") waits for the clients.
+    halt_signal = signal.SIGINT
 
     @classmethod
     def programs(cls):

@@ -22,16 +22,15 @@ import functools
 import inspect
 
 import microversion_parse
-from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
-import sqlalchemy.exc
 import webob.dec
 import webob.exc
 
 from nova.api.openstack import api_version_request as api_version
 import nova.conf
 from nova import exception
+from nova.i18n import _
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
@@ -42,21 +41,6 @@ _SUPPORTED_CONTENT_TYPES = ('application/json',
 
 _METHODS_WITH_BODY = ('POST', 'PUT')
 
-# NOTE: database conditions that pass, as the driver words them, and what a
-# client is told of each. The wording of the driver is never sent: it may
-# name hosts and files.
-_TRANSIENT_DATABASE_ERRORS = (
-    ('database is locked', 'the database is busy'),
-    ('database is busy', 'the database is busy'),
-    ('deadlock', 'the database is busy'),
-    ('lock wait timeout', 'the database is busy'),
-    ('readonly database', 'the database is read-only'),
-    ('read-only', 'the database is read-only'),
-    ('disk is full', "the database's disk is full"),
-    ('no space left', "the database's disk is full"),
-    ('disk i/o error', "the database's disk failed"),
-    ('unable to open database file', 'the database cannot be opened'),
-)
 _RETRY_AFTER_SECONDS = 5
 
 
@@ -196,11 +180,10 @@ def fault_from_exception(ex):
         return ex
     if isinstance(ex, webob.exc.HTTPException):
         return Fault(ex)
-    reason = database_unavailable(ex)
-    if reason is not None:
+    if isinstance(ex, exception.DatabaseUnavailable):
         return Fault(webob.exc.HTTPServiceUnavailable(
-            explanation='The request could not be completed: %s. Nothing '
-                        'was changed; retry later.' % reason,
+            explanation=_('The request could not be completed: %s. Nothing '
+                          'was changed; retry later.') % ex.kwargs['reason'],
             headers={'Retry-After': str(_RETRY_AFTER_SECONDS)}))
     if isinstance(ex, UnicodeDecodeError):
         # NOTE: webob decodes the URL and the query string as UTF-8 when
@@ -212,30 +195,6 @@ def fault_from_exception(ex):
         status_map = webob.exc.status_map
         http_class = status_map.get(ex.code, webob.exc.HTTPBadRequest)
         return Fault(http_class(explanation=ex.format_message()))
-    return None
-
-
-def database_unavailable(ex):
-    """Return why the database is unavailable for a while, or None.
-
-    A lost connection, a deadlock, a lock held too long, a read-only or
-    full disk pass, or are the operators' to fix, without a new release;
-    other database errors are bugs.
-    """
-    if isinstance(ex, (db_exc.DBConnectionError,
-                       db_exc.DBNonExistentDatabase)):
-        return 'the database cannot be reached'
-    if isinstance(ex, db_exc.DBDeadlock):
-        return 'the database is busy'
-    # NOTE: oslo.db wraps most driver errors in DBError, but not all:
-    # SQLite's "database is locked" arrives as SQLAlchemy's own.
-    if isinstance(ex, (db_exc.DBError, sqlalchemy.exc.DBAPIError)):
-        cause = (getattr(ex, 'inner_exception', None) or
-                 getattr(ex, 'orig', None) or ex)
-        text = str(cause).lower()
-        for words, reason in _TRANSIENT_DATABASE_ERRORS:
-            if words in text:
-                return reason
     return None
 
 
@@ -252,12 +211,9 @@ def fault_for_request(req, ex):
     An unexpected error is logged with its traceback and answered with a
     500 that reveals nothing of it.
     """
+    # NOTE: a database unavailable for a while is logged by the database
+    # API, once when it starts and once when it ends, not per request.
     fault = fault_from_exception(ex)
-    if fault is not None and fault.status_int == 503:
-        LOG.error('Database unavailable handling %(method)s %(path)r: '
-                  '%(error)s', {'method': req.method,
-                                'path': req.environ.get('PATH_INFO', ''),
-                                'error': str(ex).splitlines()[0]})
     if fault is None:
         # NOTE: the raw path: decoding it may be what failed.
         LOG.exception('Unexpected error handling %(method)s %(path)r',

@@ -19,6 +19,7 @@ or another decorated function, which it joins. Rows are read and written
 with SQLAlchemy Core statements and returned as dicts or read-only rows.
 """
 
+import contextlib
 import functools
 
 from oslo_db import exception as db_exc
@@ -27,6 +28,7 @@ from oslo_utils import timeutils
 import sqlalchemy
 
 from nova.db.main import models
+from nova.db.main import outage
 from nova.db.main import sqlite
 from nova import exception
 
@@ -76,6 +78,31 @@ def get_engine(context=None):
     return get_context_manager(context).writer.get_engine()
 
 
+# NOTE: the database of this process being unavailable, logged once.
+OUTAGE = outage.Outage()
+
+
+@contextlib.contextmanager
+def _available():
+    """Turn a database that is unavailable for a while into one error.
+
+    :raises DatabaseUnavailable: naming the condition, for an error a retry
+        can cure (a lost connection, a locked or full database...); other
+        errors are left as they are.
+    """
+    try:
+        yield
+    except exception.DatabaseUnavailable:
+        raise
+    except Exception as error:
+        condition = outage.reason(error)
+        if condition is None:
+            raise
+        OUTAGE.failed(condition)
+        raise exception.DatabaseUnavailable(reason=condition) from error
+    OUTAGE.ended()
+
+
 def pick_context_manager_writer(f):
     """Decorator to use a writer db context manager.
 
@@ -85,11 +112,14 @@ def pick_context_manager_writer(f):
     ``nova.db.main.sqlite``).
 
     Wrapped function must have a RequestContext in the arguments.
+
+    :raises DatabaseUnavailable: when the database is unavailable for a
+        while (see ``nova.db.main.outage``).
     """
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
         ctxt_mgr = get_context_manager(context)
-        with ctxt_mgr.writer.using(context) as session:
+        with _available(), ctxt_mgr.writer.using(context) as session:
             if not session.info.get(sqlite.WRITE):
                 session.info[sqlite.WRITE] = True
                 session.connection(execution_options={sqlite.WRITE: True})
@@ -103,11 +133,13 @@ def pick_context_manager_reader(f):
     The db context manager will be picked from the RequestContext.
 
     Wrapped function must have a RequestContext in the arguments.
+
+    :raises DatabaseUnavailable: as ``pick_context_manager_writer``.
     """
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
         ctxt_mgr = get_context_manager(context)
-        with ctxt_mgr.reader.using(context):
+        with _available(), ctxt_mgr.reader.using(context):
             return f(context, *args, **kwargs)
     return wrapper
 

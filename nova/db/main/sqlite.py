@@ -30,6 +30,7 @@ Other engines of the process, and other backends, are left alone.
 import fcntl
 import os
 import threading
+import urllib.parse
 import weakref
 
 import sqlalchemy
@@ -42,6 +43,15 @@ WRITE = 'nova_write'
 
 def _is_file(path):
     return bool(path) and path != ':memory:' and not path.startswith('file:')
+
+
+def _file_of(path):
+    """(device, inode) of the file at ``path``, None if there is none."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _write_ahead_log(dbapi_connection, connection_record):
@@ -163,26 +173,50 @@ class KeptConnections(object):
     the pool's close gives it back (``_Kept``); at most ``size`` are kept,
     the others closed. A connection SQLAlchemy invalidated (an error) is
     closed, never kept. A forked child opens its own.
+
+    The connections are of the file that was at the path when they were
+    opened. When the path names another file, or none (it was replaced or
+    removed), they are closed: writing on would write into a file nobody
+    can open any more. A removed file is not created again, empty, in its
+    place: the transactions fail (the database cannot be opened) until it
+    is back.
     """
 
-    def __init__(self, size):
+    def __init__(self, path, size):
+        self._path = path
         self._size = size
         self._idle = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
+        # NOTE: (device, inode) of the file the connections are of.
+        self._file = None
 
     def connect(self, dialect, connection_record, cargs, cparams):
         """The engine's ``do_connect`` listener: a kept connection, or new."""
+        current = _file_of(self._path)
         with self._lock:
+            stale = []
             if self._pid != os.getpid():
                 # NOTE: the parent's connections are the parent's: closing
                 # them here could release its locks of the database file.
                 self._idle, self._pid = [], os.getpid()
-            if self._idle:
+            elif current != self._file:
+                stale, self._idle = self._idle, []
+            elif self._idle:
                 return self._idle.pop()
+            known = self._file
+        for kept in stale:
+            kept.connection.close()
+        if current is None and known is not None:
+            # NOTE: SQLite would make an empty database there.
+            cargs[0] = 'file:%s?mode=rw' % urllib.parse.quote(self._path)
+            cparams['uri'] = True
         # NOTE: a kept connection serves one thread at a time, then another.
         cparams['check_same_thread'] = False
-        return _Kept(dialect.loaded_dbapi.connect(*cargs, **cparams), self)
+        connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        with self._lock:
+            self._file = _file_of(self._path)
+        return _Kept(connection, self)
 
     def give_back(self, kept):
         with self._lock:
@@ -247,7 +281,7 @@ def prepare_engine(engine):
     writers = Writers(path)
     listen = sqlalchemy.event.listen
     if _is_file(path):
-        kept = KeptConnections(_KEPT)
+        kept = KeptConnections(path, _KEPT)
         listen(engine, 'do_connect', kept.connect)
         listen(engine, 'invalidate', kept.invalidated)
         listen(engine, 'engine_disposed', kept.close)

@@ -357,6 +357,10 @@ class Relay(object):
                 if time.monotonic() >= next_purge:
                     self.purge()
                     next_purge = time.monotonic() + _PURGE_INTERVAL
+            except exception.DatabaseUnavailable as error:
+                # NOTE: the database API logs the outage, once.
+                LOG.debug('Notification relay %s cannot read the outbox: '
+                          '%s', self.owner, error)
             except Exception as error:
                 LOG.warning('Notification relay %s cannot read the outbox: '
                             '%s', self.owner, self._reason(error))

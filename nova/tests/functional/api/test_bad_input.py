@@ -117,7 +117,8 @@ class TestDatabaseUnavailable(test_services.ServicesAPITestBase):
         other.execute('ROLLBACK')
         self.assertFalse(self._row(self.compute1)['forced_down'])
         self.assertEqual([], self.notifier.versioned_notifications)
-        self.assertIn('ERROR nova.api.openstack.wsgi Database unavailable',
+        self.assertIn('ERROR nova.db.main.outage The database is '
+                      'unavailable (the database is busy)',
                       self.stdlog.output)
         # NOTE: no restart needed.
         response = self.admin_api.request(

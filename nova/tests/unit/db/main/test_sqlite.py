@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from nova.db.main import api as db
 from nova.db.main import sqlite
+from nova import exception
 from nova import test
 
 
@@ -80,7 +81,7 @@ class TestKeptConnections(test.TestCase):
         self.assertIs(first, self._connection())
 
     def test_connections_in_use_at_once_are_kept_up_to_the_size(self):
-        kept = sqlite.KeptConnections(2)
+        kept = sqlite.KeptConnections(db.get_engine().url.database, 2)
         engine = sa.create_engine(
             db.get_engine().url, poolclass=sa.pool.NullPool)
         self.addCleanup(engine.dispose)
@@ -109,6 +110,38 @@ class TestKeptConnections(test.TestCase):
         self.useFixture(fixtures.MonkeyPatch(
             'os.getpid', lambda: -1))
         self.assertIsNot(first, self._connection())
+
+    def test_a_removed_file_is_neither_written_nor_made_again(self):
+        db.service_create(self.context, {'host': 'host1'})
+        first = self._connection()
+        path = db.get_engine().url.database
+        for name in (path, path + '-wal', path + '-shm'):
+            if os.path.exists(name):
+                os.unlink(name)
+        error = self.assertRaises(exception.DatabaseUnavailable,
+                                  db.service_get_all, self.context)
+        self.assertEqual('the database cannot be opened',
+                         error.kwargs['reason'])
+        self.assertFalse(os.path.exists(path))
+        self.assertRaises(sqlite3.ProgrammingError, first.execute,
+                          'SELECT 1')
+
+    def test_a_replaced_file_is_the_one_used(self):
+        db.service_create(self.context, {'host': 'host1'})
+        first = self._connection()
+        path = db.get_engine().url.database
+        copy = path + '.copy'
+        with sqlite3.connect(path) as source, sqlite3.connect(copy) as dest:
+            source.backup(dest)
+        db.service_create(self.context, {'host': 'host2'})
+        # NOTE: as an operator puts a backup back: without the log of the
+        # file it replaces.
+        for name in (path + '-wal', path + '-shm'):
+            os.unlink(name)
+        os.replace(copy, path)
+        self.assertIsNot(first, self._connection())
+        self.assertEqual(['host1'], [service['host'] for service in
+                                     db.service_get_all(self.context)])
 
     def test_disposing_the_engine_closes_them(self):
         first = self._connection()
