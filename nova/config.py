@@ -59,6 +59,7 @@ def parse_args(argv, default_config_files=None, configure_db=True,
         raise ConfigurationError('cannot read a configuration file: %s'
                                  % error)
     sys.stderr.write(said.getvalue())
+    check_values(CONF)
     log.setup(CONF, 'nova')
     if init_rpc:
         delivery.init(CONF)
@@ -69,6 +70,36 @@ def parse_args(argv, default_config_files=None, configure_db=True,
 
 class ConfigurationError(cfg.Error):
     """A configuration that cannot be read or used, said in one line."""
+
+
+def check_values(conf):
+    """Read every registered option, so that a bad value stops the start.
+
+    oslo.config checks a value (its type, range, choices) when the option
+    is first read: an option a service reads only once it runs, in a
+    thread (``[notifications] relay_poll_interval``), would stop it then,
+    with a traceback, after it started listening.
+
+    :raises ConfigurationError: naming the option and what is wrong.
+    """
+    for name in conf:
+        value = _checked(conf, name)
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for option in value:
+                _checked(conf, option, name)
+
+
+def _checked(conf, name, group=None):
+    try:
+        return conf[group][name] if group else conf[name]
+    except cfg.ConfigFileValueError as error:
+        # NOTE: oslo.config's own message names the place as the repr of
+        # a LocationInfo; the reason is what follows "is not valid: ".
+        raise ConfigurationError('[%s] %s is not valid: %s' % (
+            group or 'DEFAULT', name,
+            str(error).rpartition(' is not valid: ')[2]))
+    except cfg.Error as error:
+        raise ConfigurationError(str(error))
 
 
 def check_database_url(connection):

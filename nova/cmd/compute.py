@@ -28,6 +28,7 @@ from oslo_log import log as logging
 
 from nova.cmd import common
 import nova.conf
+from nova.db import migration
 from nova import exception
 from nova.notifications import delivery
 from nova import objects
@@ -38,26 +39,28 @@ LOG = logging.getLogger(__name__)
 
 BINARY = 'nova-compute'
 
+# NOTE: a notification driver or transport that cannot be used.
+_CONFIGURATION_ERRORS = (exception.NotificationDriverNotFound,
+                         exception.InvalidNotificationTransport)
+
 
 def main(argv=None):
     """Run nova-compute until SIGTERM or SIGINT; return the exit code."""
-    def setup():
-        # NOTE: reads [DEFAULT] host and report_interval, so that a bad
-        # value is reported here as a usage error; so is a notification
-        # driver or transport that cannot be used.
-        server = service.Service.create(binary=BINARY)
-        delivery.start(CONF, BINARY)
-        return server
-
     server, failed = common.configure_service(
-        sys.argv if argv is None else argv, BINARY, setup)
+        sys.argv if argv is None else argv, BINARY,
+        lambda: service.Service.create(binary=BINARY))
     if failed is not None:
         return failed
     objects.register_all()
     try:
         failure = None
         try:
+            migration.check_migrated(CONF)
+            delivery.start(CONF, BINARY)
             server.start()
+        except _CONFIGURATION_ERRORS as error:
+            return common.error(error.format_message(), common.USAGE_ERROR,
+                                BINARY)
         except common.DATABASE_ERRORS as error:
             failure = common.explain_database_error(error, CONF)
         except exception.NovaException as error:

@@ -512,6 +512,9 @@ def main(argv=None):
     logging.register_options(CONF)
     # NOTE: stdout carries the command's output (tables, JSON) only.
     CONF.set_default('use_stderr', True)
+    # NOTE: an operator waits for the command: a database that cannot be
+    # reached is said at once, not after oslo.db's retries of a service.
+    CONF.set_override('max_retries', 0, group='database')
     try:
         config.parse_args(argv)
         delivery.start(CONF, 'nova-manage', delivery.COMMAND)

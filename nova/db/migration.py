@@ -58,14 +58,35 @@ def location(connection):
         return '<unparsable database URL>'
 
 
+# NOTE: how long a console script waits for a database server that does
+# not answer, at start.
+_START_TIMEOUT = 10
+
+
 def check_migrated(conf):
-    """Refuse to serve on a database without nova's schema.
+    """Refuse to start on a database that is unreachable or has no schema.
+
+    The database is asked once, at most ``_START_TIMEOUT`` seconds, without
+    oslo.db's retries at start (``[database] max_retries`` times
+    ``retry_interval``: 100 s by default): they are for a running service
+    that lost its database, not for an operator starting one.
 
     :raises DatabaseNotMigrated: naming the database, never its password.
     :raises DatabaseUnavailable: when it cannot be reached (or used).
     """
+    url = sa_url.make_url(conf.database.connection)
+    if (url.get_backend_name() in ('mysql', 'postgresql') and
+            'connect_timeout' not in url.query):
+        url = url.update_query_dict({'connect_timeout': str(_START_TIMEOUT)})
+    manager = db_api.create_context_manager(**dict(
+        conf.database.items(), max_retries=0,
+        connection=url.render_as_string(hide_password=False)))
     try:
-        version = db_version()
+        engine = manager.writer.get_engine()
+        try:
+            version = db_version(engine)
+        finally:
+            engine.dispose()
     except Exception as error:
         condition = outage.reason(error)
         if condition is None:

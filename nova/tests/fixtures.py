@@ -267,6 +267,10 @@ class Database(fixtures.Fixture):
         manager = db_api.create_context_manager(connection=self.connection)
         self.useFixture(fixtures.MonkeyPatch(
             'nova.db.main.api.context_manager', manager))
+        # NOTE: what reads the URL itself (the check at start) finds the
+        # same database.
+        CONF.set_override('connection', self.connection, group='database')
+        self.addCleanup(CONF.clear_override, 'connection', group='database')
         self.addCleanup(lambda: manager.writer.get_engine().dispose())
 
 

@@ -58,6 +58,46 @@ class TestCheckDatabaseURL(testtools.TestCase):
                           config.check_database_url, '')
 
 
+class TestCheckValues(test.TestCase):
+    """Every option's value is checked before a service starts."""
+
+    USES_DB = False
+
+    def _conf(self, text):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'nova.conf')
+        with open(path, 'w') as f:
+            f.write(text)
+        self.conf.conf(['--config-file', path], project='nova')
+        return self.conf.conf
+
+    def test_valid_values_pass(self):
+        config.check_values(self._conf('[notifications]\n'
+                                       'relay_poll_interval = 0.5\n'))
+
+    def test_a_value_out_of_range_names_the_option(self):
+        error = self.assertRaises(
+            config.ConfigurationError, config.check_values,
+            self._conf('[notifications]\nrelay_poll_interval = -1\n'))
+        self.assertEqual('[notifications] relay_poll_interval is not valid: '
+                         'Should be greater than or equal to 0.05',
+                         str(error))
+
+    def test_a_value_of_the_wrong_type_in_default(self):
+        error = self.assertRaises(
+            config.ConfigurationError, config.check_values,
+            self._conf('[DEFAULT]\nreport_interval = often\n'))
+        self.assertIn('[DEFAULT] report_interval is not valid: ',
+                      str(error))
+
+    def test_a_choice_that_is_not_one(self):
+        error = self.assertRaises(
+            config.ConfigurationError, config.check_values,
+            self._conf('[notifications]\nnotification_format = json\n'))
+        self.assertIn('[notifications] notification_format is not valid',
+                      str(error))
+
+
 class TestConsoleScriptsRefuseBadFiles(test.TestCase):
     """A service's main(argv), in process: exit 2, one ERROR line.
 
@@ -77,7 +117,10 @@ class TestConsoleScriptsRefuseBadFiles(test.TestCase):
         # NOTE: [database] connection is the test's own (an override);
         # check_database_url has tests of its own.
         for name, content in (('binary', b'\xd0\x00\xff' * 40),
-                              ('garbage', b'this is [not an ini\n')):
+                              ('garbage', b'this is [not an ini\n'),
+                              ('out of range',
+                               b'[notifications]\n'
+                               b'relay_poll_interval = -1\n')):
             path = os.path.join(directory, name.replace(' ', '-'))
             with open(path, 'wb') as f:
                 f.write(content)

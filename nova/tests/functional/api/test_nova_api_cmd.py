@@ -210,6 +210,17 @@ class TestNovaAPICommand(_ConfiguredProcessTest):
         self.assertEqual(['ERROR: argument --osapi_compute_workers: Invalid '
                           'Integer(min=1) value: 0'],
                          process.stderr.read().splitlines())
+        # NOTE: an option nova-api reads only once it serves, in its
+        # relay's threads, is checked before anything listens too.
+        config = self._config(database.connection,
+                              notifications='relay_poll_interval = -1')
+        process, lines = self._start('--config-file', config,
+                                     '--osapi_compute_listen_port', '0')
+        self.assertEqual(2, process.wait(self.TIMEOUT))
+        self.assertEqual(['ERROR: [notifications] relay_poll_interval is not '
+                          'valid: Should be greater than or equal to 0.05'],
+                         process.stderr.read().splitlines())
+        self.assertIsNone(lines.get(timeout=self.TIMEOUT))
 
     def test_refuses_an_unmigrated_database(self):
         directory = self.useFixture(fixtures.TempDir()).path

@@ -13,13 +13,14 @@
 """nova.db.migration: the schema comes from the alembic migrations."""
 
 import os
+import socket
+import time
 
 import fixtures
 import sqlalchemy as sa
 import testscenarios
 import testtools
 
-from nova.db.main import api as db_api
 from nova.db.main import models
 from nova.db import migration
 from nova import exception
@@ -93,19 +94,39 @@ class TestCheckMigrated(test.TestCase):
     def test_migrated_database_passes(self):
         self.assertIsNone(migration.check_migrated(self.conf.conf))
 
-    def test_empty_database_is_refused_without_its_password(self):
+    def test_empty_database_is_refused(self):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                             'empty.sqlite')
-        manager = db_api.create_context_manager(
-            connection='sqlite:///%s' % path)
-        self.useFixture(fixtures.MonkeyPatch(
-            'nova.db.main.api.context_manager', manager))
-        self.addCleanup(lambda: manager.writer.get_engine().dispose())
-        self.flags(connection='mysql+pymysql://nova:S3cret@db/nova',
-                   group='database')
+        self.flags(connection='sqlite:///%s' % path, group='database')
         e = self.assertRaises(exception.DatabaseNotMigrated,
                               migration.check_migrated, self.conf.conf)
         self.assertIn('nova-manage db sync', e.format_message())
-        self.assertIn('mysql+pymysql://nova:***@db/nova',
-                      e.format_message())
-        self.assertNotIn('S3cret', e.format_message())
+        self.assertIn(path, e.format_message())
+
+    def test_the_location_hides_the_password(self):
+        self.assertEqual(
+            'mysql+pymysql://nova:***@db/nova',
+            migration.location('mysql+pymysql://nova:S3cret@db/nova'))
+        self.assertEqual('<unparsable database URL>',
+                         migration.location('nova:S3cret@'))
+
+    def test_an_unreachable_server_is_said_at_once(self):
+        # NOTE: oslo.db's retries at start would take 100 s by default.
+        port = _closed_port()
+        for url in ('mysql+pymysql://nova:S3cret@127.0.0.1:%d/nova',
+                    'postgresql+psycopg2://nova:S3cret@127.0.0.1:%d/nova'):
+            self.flags(connection=url % port, group='database')
+            started = time.monotonic()
+            error = self.assertRaises(exception.DatabaseUnavailable,
+                                      migration.check_migrated,
+                                      self.conf.conf)
+            self.assertEqual('the database cannot be reached',
+                             error.kwargs['reason'])
+            self.assertLess(time.monotonic() - started, 15)
+
+
+def _closed_port():
+    """A port of 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
