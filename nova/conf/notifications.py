@@ -90,16 +90,19 @@ Seconds between two looks of a relay for notifications committed by other
 processes. Notifications of the relay's own process are published at once.
 """),
     cfg.IntOpt('relay_lease_time',
-               default=30,
+               default=4,
                min=2,
                help="""
 Seconds a relay holds a shard of the outbox without renewing its lease.
 
 One relay at a time publishes a shard (and so every notification of a given
-service), which keeps each service's notifications in order. A relay renews
-its lease after each batch it publishes; the shards of a relay that died are
-taken over by another relay once this time has passed. The clocks of the
-hosts running relays must agree to well within this time.
+service), which keeps each service's notifications in order. A relay takes a
+shard's lease to publish what is pending, renews it with each batch it marks
+delivered, publishes only while at least half of it remains, and gives it
+back once the shard is empty. The shards of a relay that died are taken over
+at once by a relay of the same machine, and by any other once this time has
+passed. The clocks of the hosts running relays must agree to within half of
+this time.
 """),
     cfg.IntOpt('relay_publishers',
                default=4,

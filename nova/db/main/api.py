@@ -384,9 +384,10 @@ def notification_outbox_add(context, values, on_commit=None):
                                 lambda session: on_commit(), once=True)
 
 
-# NOTE: the relays' statements, made once like the services' above: a
-# relay that publishes one notification at a time runs three of them per
-# notification, in the process that serves the API.
+# NOTE: the relays' statements, made once like the services' above. A
+# relay publishing one notification runs two transactions: its claim
+# (take the lease, read the rows) and its checkpoint (mark them, give the
+# lease back, or renew it and read the next rows).
 _LEASES = models.NotificationRelayLease.__table__
 _PENDING_SHARDS = sqlalchemy.select(_OUTBOX.c.shard).where(
     _OUTBOX.c.state == OUTBOX_PENDING).distinct()
@@ -394,18 +395,20 @@ _PENDING_OF_SHARD = sqlalchemy.select(_OUTBOX).where(
     _OUTBOX.c.shard == sqlalchemy.bindparam('shard'),
     _OUTBOX.c.state == OUTBOX_PENDING).order_by(_OUTBOX.c.id).limit(
     sqlalchemy.bindparam('limit'))
-_ACQUIRE_LEASE = _LEASES.update().where(
+_TAKE_LEASE = _LEASES.update().where(
     _LEASES.c.shard == sqlalchemy.bindparam('lease_shard'),
-    sqlalchemy.or_(_LEASES.c.owner.is_(None),
-                   _LEASES.c.owner == sqlalchemy.bindparam('lease_owner'),
-                   _LEASES.c.expires_at < sqlalchemy.bindparam('now')))
-_RELEASE_LEASES = _LEASES.update().where(
-    _LEASES.c.shard.in_(sqlalchemy.bindparam('shards', expanding=True)),
-    _LEASES.c.owner == sqlalchemy.bindparam('lease_owner')).values(
-    owner=None, expires_at=None)
-_RENEW_LEASE = _LEASES.update().where(
+    sqlalchemy.or_(
+        _LEASES.c.owner.is_(None),
+        _LEASES.c.expires_at < sqlalchemy.bindparam('now'),
+        _LEASES.c.owner.in_(sqlalchemy.bindparam('dead', expanding=True))))
+_LEASE_OF_TOKEN = (
     _LEASES.c.shard == sqlalchemy.bindparam('lease_shard'),
-    _LEASES.c.owner == sqlalchemy.bindparam('lease_owner'))
+    _LEASES.c.token == sqlalchemy.bindparam('lease_token'))
+_RENEW_LEASE = _LEASES.update().where(*_LEASE_OF_TOKEN)
+_GIVE_LEASE_BACK = _LEASES.update().where(*_LEASE_OF_TOKEN).values(
+    owner=None, token=None, expires_at=None)
+_LEASE_OWNERS = sqlalchemy.select(_LEASES.c.owner).where(
+    _LEASES.c.owner.isnot(None)).distinct()
 _MARK_DELIVERED = _OUTBOX.update().where(
     _OUTBOX.c.id.in_(sqlalchemy.bindparam('ids', expanding=True))).values(
     state=OUTBOX_DELIVERED, attempts=_OUTBOX.c.attempts + 1)
@@ -421,51 +424,70 @@ def notification_outbox_pending_shards(context):
 
 
 @pick_context_manager_reader
-def notification_outbox_get_pending(context, shard, limit):
-    """Return the oldest pending notifications of ``shard``, oldest first.
-
-    Each is a read-only row whose attributes are the outbox's columns.
-    """
-    return context.session.execute(
-        _PENDING_OF_SHARD, {'shard': shard, 'limit': limit}).all()
+def notification_lease_owners(context):
+    """Return the owners of the leases held now."""
+    return set(context.session.execute(_LEASE_OWNERS).scalars())
 
 
 @pick_context_manager_writer
-def notification_lease_acquire(context, shard, owner, expires_at, now):
-    """Take or renew the lease of ``shard`` until ``expires_at``.
+def notification_outbox_claim(context, shard, owner, token, expires_at, now,
+                              limit, dead_owners=()):
+    """Take the lease of ``shard`` and return its oldest pending rows.
 
-    The lease is taken when it is free, expired or already ``owner``'s.
-    Returns whether ``owner`` holds it now.
+    The lease is taken when it is free, expired or held by one of
+    ``dead_owners``, and then carries ``token`` until ``expires_at``.
+    Returns None when another relay holds it; else the rows, at most
+    ``limit``, oldest first, each a read-only row of the outbox's columns.
+    With no row pending the lease is given back at once.
     """
     # NOTE: one conditional UPDATE decides between concurrent relays on
     # every backend: the row lock (PostgreSQL, MySQL) or the database lock
     # (SQLite) lets one through, and the others find the condition false.
-    return context.session.execute(_ACQUIRE_LEASE, {
-        'lease_shard': shard, 'lease_owner': owner, 'now': now,
-        'owner': owner, 'expires_at': expires_at}).rowcount == 1
+    session = context.session
+    lease = {'lease_shard': shard, 'lease_token': token}
+    if session.execute(_TAKE_LEASE, dict(
+            lease, now=now, dead=list(dead_owners), owner=owner, token=token,
+            expires_at=expires_at)).rowcount != 1:
+        return None
+    rows = session.execute(_PENDING_OF_SHARD,
+                           {'shard': shard, 'limit': limit}).all()
+    if not rows:
+        session.execute(_GIVE_LEASE_BACK, lease)
+    return rows
 
 
 @pick_context_manager_writer
-def notification_lease_release(context, shards, owner):
-    """Give up ``owner``'s leases of ``shards``, those it still holds."""
-    context.session.execute(_RELEASE_LEASES, {'shards': list(shards),
-                                              'lease_owner': owner})
+def notification_outbox_checkpoint(context, shard, token, ids, now,
+                                   expires_at, limit):
+    """Mark ``ids`` delivered; renew the lease of ``shard`` or give it back.
 
-
-@pick_context_manager_writer
-def notification_outbox_mark_delivered(context, shard, owner, ids, now,
-                                       expires_at):
-    """Mark ``ids`` delivered and renew ``owner``'s lease of ``shard``.
-
-    Returns whether ``owner`` still held the lease; the rows are marked
-    either way, since they were published.
+    With ``limit``, the next pending rows (at most ``limit``) are read, and
+    when there are some the lease is renewed until ``expires_at``; without,
+    or when none is left, the lease is given back. Both check ``token``.
+    Returns ``(held, rows)``: whether the lease still carried ``token``,
+    and the rows (none when it did not). The rows are marked either way:
+    they were published.
     """
+    session = context.session
     if ids:
-        context.session.execute(_MARK_DELIVERED, {
+        session.execute(_MARK_DELIVERED, {
             'ids': list(ids), 'delivered_at': now, 'last_attempt_at': now})
-    return context.session.execute(_RENEW_LEASE, {
-        'lease_shard': shard, 'lease_owner': owner,
-        'expires_at': expires_at}).rowcount == 1
+    rows = session.execute(_PENDING_OF_SHARD, {
+        'shard': shard, 'limit': limit}).all() if limit else []
+    lease = {'lease_shard': shard, 'lease_token': token}
+    if rows:
+        held = session.execute(_RENEW_LEASE, dict(
+            lease, expires_at=expires_at)).rowcount == 1
+    else:
+        held = session.execute(_GIVE_LEASE_BACK, lease).rowcount == 1
+    return held, rows if held else []
+
+
+@pick_context_manager_writer
+def notification_lease_release(context, shard, token):
+    """Give the lease of ``shard`` back, if it still carries ``token``."""
+    context.session.execute(_GIVE_LEASE_BACK, {'lease_shard': shard,
+                                               'lease_token': token})
 
 
 @pick_context_manager_writer

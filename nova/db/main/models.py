@@ -109,10 +109,15 @@ class NotificationOutbox(BASE, models.ModelBase):
 
 
 class NotificationRelayLease(BASE, models.ModelBase):
-    """Which relay publishes a shard of the outbox, and until when."""
+    """Which relay publishes a shard of the outbox, and until when.
+
+    ``token`` is new each time a relay takes the lease: what the relay does
+    with it checks it (see ``nova.notifications.delivery.leases``).
+    """
 
     __tablename__ = 'notification_relay_leases'
 
     shard = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
     owner = sa.Column(sa.String(255), nullable=True)
     expires_at = sa.Column(DateTime, nullable=True)
+    token = sa.Column(sa.String(36), nullable=True)

@@ -40,6 +40,7 @@ from nova.db.main import api as db
 from nova.db.main import models
 from nova import exception
 from nova.notifications.delivery import envelope
+from nova.notifications.delivery import publisher
 from nova.notifications.delivery import relay
 from nova import rpc
 
@@ -167,7 +168,7 @@ def start(conf, program, kind=SERVICE):
     if kind == SERVICE and not conf.notifications.relay_in_services:
         # NOTE: the relays that publish apart use the same drivers: a
         # service refuses one they would refuse.
-        relay.driver_names(conf)
+        publisher.driver_names(conf)
         return None
     running = relay.Relay(conf, program)
     if kind != COMMAND:

@@ -12,11 +12,13 @@
 
 """nova-notification-relay as a real process: publish, stop, refuse."""
 
+import os
 import signal
 import sqlite3
 import subprocess
 import time
 
+from nova.tests.functional.bus import fixtures as bus_fixtures
 from nova.tests.functional import test_cmd_manage
 
 WAIT_TIMEOUT = 30
@@ -67,6 +69,56 @@ class TestNotificationRelay(test_cmd_manage.ConsoleScriptTestCase):
                          self.state.read_notifications())
         with open(self.state.log_file('nova-notification-relay')) as log:
             self.assertIn('received SIGTERM, stopping', log.read())
+
+    def test_a_killed_relay_is_taken_over_within_seconds(self):
+        # NOTE: SIGKILLed while it publishes, the relay leaves its lease
+        # behind; the program started again takes its shard over at once,
+        # where it waited for the lease to expire.
+        self.migrate_database()
+        self.manage('service', 'create', '--host', 'host1', '--binary',
+                    'nova-compute')
+        self._mark_all_pending()
+        silent = self.useFixture(bus_fixtures.SilentServer())
+        stuck_config = os.path.join(self.state.path, 'stuck.conf')
+        with open(self.state.config_file) as config, \
+                open(stuck_config, 'w') as stuck:
+            stuck.write(config.read().replace(
+                'driver = log', 'driver = messagingv2\ntransport_url = '
+                'rabbit://nova:nova@127.0.0.1:%d/' % silent.port))
+        stuck = subprocess.Popen(
+            self.state.command('nova-notification-relay') +
+            ['--config-file', stuck_config],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: stuck.poll() is None and stuck.kill())
+        self._wait_for(lambda: self._lease_owners(), 'the stuck lease')
+        stuck.kill()
+        stuck.wait(WAIT_TIMEOUT)
+        killed_at = time.monotonic()
+        relay = subprocess.Popen(
+            self.state.command('nova-notification-relay'),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: relay.poll() is None and relay.kill())
+        self._wait_for(lambda: not self._pending(), 'the take-over')
+        self.assertLess(time.monotonic() - killed_at, 5)
+        relay.send_signal(signal.SIGTERM)
+        self.assertEqual(0, relay.wait(WAIT_TIMEOUT))
+
+    def _lease_owners(self):
+        connection = sqlite3.connect(self.state.database_file)
+        try:
+            return connection.execute(
+                'SELECT owner FROM notification_relay_leases WHERE owner IS '
+                'NOT NULL').fetchall()
+        finally:
+            connection.close()
+
+    def _wait_for(self, condition, what):
+        deadline = time.monotonic() + WAIT_TIMEOUT
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail('%s did not happen within %d s'
+                          % (what, WAIT_TIMEOUT))
+            time.sleep(0.05)
 
     def test_refuses_to_start_with_notifications_off(self):
         self.migrate_database()

@@ -78,7 +78,7 @@ class TestBrokerFailures(base.BusTestCase):
         # NOTE: about this test's service only: a publisher that an earlier
         # test of this process left stuck on its silent bus (relays leave
         # such daemon threads behind) may fail, and log, during this test.
-        relay_error = 'ERROR nova.notifications.delivery.relay'
+        relay_error = 'ERROR nova.notifications.delivery.backoff'
         return [line for line in self.stdlog.output.splitlines()
                 if line.startswith(relay_error) and
                 self.service.uuid in line]

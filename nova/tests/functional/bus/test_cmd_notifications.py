@@ -32,7 +32,7 @@ from oslo_utils import uuidutils
 
 from nova.cmd import common
 import nova.conf
-from nova.notifications import drivers
+from nova.notifications.delivery import drivers
 from nova import service as nova_service
 from nova.tests.functional.bus import base
 

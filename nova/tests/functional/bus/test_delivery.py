@@ -157,7 +157,7 @@ class TestBrokerRestartMidStream(DeliveryTestCase):
         stop()
         # NOTE: down until the relay failed to publish, so that the test
         # sees an outage and not a quick reconnection.
-        self.wait_for_log('ERROR nova.notifications.delivery.relay Cannot '
+        self.wait_for_log('ERROR nova.notifications.delivery.backoff Cannot '
                           'publish notification', 60)
         self.broker.start()
         for thread in clients:

@@ -460,9 +460,10 @@ class TestNotificationCommands(ManageTestCase):
         service.save()
         self.notifier.relay.flush(5)
         now = timeutils.utcnow()
-        db_api.notification_lease_acquire(
-            self.context, 3, 'host9:nova-api:42:abcd',
-            now + datetime.timedelta(seconds=30), now)
+        shard = delivery.shard_of(service.uuid)
+        db_api.notification_outbox_claim(
+            self.context, shard, 'host9:nova-api:42:abcd', 'token',
+            now + datetime.timedelta(seconds=30), now, 1)
 
         status = self._status()
         self.assertEqual(1, status['pending'])
@@ -473,7 +474,8 @@ class TestNotificationCommands(ManageTestCase):
         self.assertEqual(1, status['failing']['attempts'])
         self.assertEqual('ConnectionError: bus down',
                          status['failing']['last_error'])
-        self.assertEqual([{'owner': 'host9:nova-api:42:abcd', 'shards': [3],
+        self.assertEqual([{'owner': 'host9:nova-api:42:abcd',
+                           'shards': [shard],
                            'lease_expires_at': mock.ANY}],
                          status['relays'])
 

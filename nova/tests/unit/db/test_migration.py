@@ -29,7 +29,7 @@ from nova.tests import fixtures as nova_fixtures
 
 load_tests = testscenarios.load_tests_apply_scenarios
 
-HEAD = '5b8e0f3c9a61'
+HEAD = '20f497abfaa2'
 
 
 class TestMigration(testtools.TestCase):

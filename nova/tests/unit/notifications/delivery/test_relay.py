@@ -17,6 +17,8 @@ a failing bus is that driver made to raise.
 """
 
 import datetime
+import os
+import subprocess
 import threading
 import time
 
@@ -26,9 +28,9 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 
 from nova.db.main import api as db_api
-from nova import exception
 from nova.notifications import delivery
 from nova.notifications.delivery import envelope
+from nova.notifications.delivery import leases
 from nova.notifications.delivery import relay as relay_mod
 from nova import test
 from nova.tests.unit.notifications.delivery import test_delivery
@@ -136,11 +138,11 @@ class TestLeases(RelayTestCase):
     def _shard(self, service_uuid):
         return delivery.shard_of(service_uuid)
 
-    def _take_lease(self, shard, owner, seconds):
+    def _take_lease(self, shard, owner, seconds, token='their-token'):
         now = timeutils.utcnow()
-        return db_api.notification_lease_acquire(
-            self.context, shard, owner,
-            now + datetime.timedelta(seconds=seconds), now)
+        return db_api.notification_outbox_claim(
+            self.context, shard, owner, token,
+            now + datetime.timedelta(seconds=seconds), now, 1)
 
     def test_a_held_shard_is_left_to_its_holder(self):
         self._record('uuid-a', 'a')
@@ -151,40 +153,72 @@ class TestLeases(RelayTestCase):
         self.assertEqual(1, db_api.notification_outbox_status(
             self.context)['pending'])
 
-    def test_the_lease_of_a_dead_relay_is_taken_over(self):
+    def test_the_lease_of_a_dead_relay_is_taken_over_once_expired(self):
         self._record('uuid-a', 'a')
         self.assertTrue(self._take_lease(self._shard('uuid-a'), 'dead', -1))
         self.assertTrue(self._relay().flush(_WAIT))
         self.assertEqual(['a'], self._reasons(published()))
 
-    def test_only_one_holder_at_a_time(self):
-        shard = self._shard('uuid-a')
-        self.assertTrue(self._take_lease(shard, 'first', 60))
-        self.assertFalse(self._take_lease(shard, 'second', 60))
-        self.assertTrue(self._take_lease(shard, 'first', 60))
-        db_api.notification_lease_release(self.context, [shard], 'second')
-        self.assertFalse(self._take_lease(shard, 'second', 60))
-        db_api.notification_lease_release(self.context, [shard], 'first')
-        self.assertTrue(self._take_lease(shard, 'second', 60))
+    def test_a_lease_of_another_machine_is_taken_over_when_it_expires(self):
+        self._record('uuid-a', 'a')
+        self.assertTrue(self._take_lease(self._shard('uuid-a'),
+                                         'host9:nova-api:1:0badb007.1', 1))
+        relay = self._relay()
+        relay.start()
+        self.addCleanup(relay.stop, 1)
+        started = time.monotonic()
+        self._wait_for(lambda: published(), 'the take-over')
+        self.assertGreater(time.monotonic() - started, 0.5)
+        self.assertEqual(['a'], self._reasons(published()))
 
-    def test_leases_are_released_after_publishing(self):
+    def test_the_lease_of_a_dead_process_of_this_machine_at_once(self):
+        # NOTE: a process that existed, and is gone: a child reaped.
+        child = subprocess.Popen(['true'])
+        child.wait()
+        dead = 'host1:nova-api:%d:%s' % (
+            child.pid, leases.process_key(os.getpid()))
+        self._record('uuid-a', 'a')
+        self.assertTrue(self._take_lease(self._shard('uuid-a'), dead, 60))
+        relay = self._relay()
+        relay.start()
+        self.addCleanup(relay.stop, 1)
+        self._wait_for(lambda: published(), 'the take-over')
+        self.assertEqual(['a'], self._reasons(published()))
+
+    def test_leases_are_given_back_after_publishing(self):
         self._record('uuid-a', 'a')
         self._relay().flush(_WAIT)
         self.assertEqual([], db_api.notification_outbox_status(
             self.context)['leases'])
 
-    def test_a_running_relay_keeps_its_lease_until_idle(self):
-        self.flags(relay_poll_interval=0.2, group='notifications')
+    def test_a_relay_that_lost_its_lease_stops_and_says_why(self):
+        self.flags(relay_batch_size=2, group='notifications')
+        for index in range(5):
+            self._record('uuid-a', str(index))
         relay = self._relay()
-        relay.start()
-        self.addCleanup(relay.stop, 1)
-        self._record('uuid-a', 'a')
-        self._wait_for(lambda: published(), 'publication')
-        leases = db_api.notification_outbox_status(self.context)['leases']
-        self.assertEqual([(relay.owner, self._shard('uuid-a'))],
-                         [(owner, shard) for owner, shard, _at in leases])
-        self._wait_for(lambda: not db_api.notification_outbox_status(
-            self.context)['leases'], 'the release of the idle lease')
+        shard = self._shard('uuid-a')
+        real_publish = relay._publisher.publish
+
+        def publish_then_lose_the_lease(rows, may_go_on):
+            published = real_publish(rows, may_go_on)
+            # NOTE: another relay took the lease meanwhile.
+            with db_api.get_engine().begin() as connection:
+                connection.execute(sa.text(
+                    "UPDATE notification_relay_leases SET owner = 'other', "
+                    "token = 'other' WHERE shard = :shard"), {'shard': shard})
+            return published
+
+        relay._publisher.publish = publish_then_lose_the_lease
+        self.assertFalse(relay.flush(_WAIT))
+        # NOTE: the first batch only: marked, since it was published.
+        self.assertEqual(['0', '1'], self._reasons(published()))
+        self.assertEqual(['delivered'] * 2 + ['pending'] * 3, self._states())
+        self.assertIn('no longer holds shard %d: another relay took its '
+                      'lease, which was to expire in' % shard,
+                      self.stdlog.output)
+        leases_now = db_api.notification_outbox_status(self.context)['leases']
+        self.assertEqual([('other', shard)],
+                         [(owner, s) for owner, s, _at in leases_now])
 
     def test_concurrent_relays_publish_each_row_once_in_order(self):
         services = ['uuid-%d' % index for index in range(8)]
@@ -266,31 +300,8 @@ class TestFailures(RelayTestCase):
         self._wait_for(lambda: 'Notifications are published again after'
                        in self.stdlog.output, 'the end of the outage logged')
 
-    def test_backoff_doubles_up_to_the_cap(self):
-        self.flags(relay_retry_max_interval=3.0, group='notifications')
-        relay = self._relay()
-        self._record('uuid-a', 'x')
-        row, = db_api.notification_outbox_get_pending(
-            self.context, delivery.shard_of('uuid-a'), 1)
-        delays = []
-        for attempt in range(5):
-            relay._failed(7, row, 'down', flushing=False)
-            delays.append(relay._backoff[7])
-        self.assertEqual([0.5, 1.0, 2.0, 3.0, 3.0], delays)
-        relay._succeeded(7)
-        self.assertNotIn(7, relay._backoff)
-
 
 class TestRunning(RelayTestCase):
-
-    def test_shards_are_served_first_come_first_served(self):
-        # NOTE: a shard woken again and again must not starve the others.
-        relay = self._relay()
-        relay.wake([40])
-        relay.wake([3])
-        relay.wake([40, 3])
-        self.assertEqual(40, relay._next_shard())
-        self.assertEqual(3, relay._next_shard())
 
     def test_publishes_its_own_commits_at_once(self):
         # NOTE: a poll interval far beyond the wait: only the commit's
@@ -348,39 +359,3 @@ class TestPurge(RelayTestCase):
         relay.flush(_WAIT)
         self.assertEqual(0, relay.purge())
         self.assertEqual(['delivered'], self._states())
-
-
-class TestConfiguration(RelayTestCase):
-
-    def test_unknown_driver_is_refused_with_the_known_ones(self):
-        self.flags(driver=['test', 'nosuchdriver'],
-                   group='oslo_messaging_notifications')
-        error = self.assertRaises(exception.NotificationDriverNotFound,
-                                  self._relay)
-        message = error.format_message()
-        self.assertIn('nosuchdriver', message)
-        self.assertIn('messagingv2', message)
-        self.assertIn('log', message)
-
-    def test_transport_drivers_report_failures(self):
-        self.flags(driver=['messagingv2', 'log', 'noop'],
-                   group='oslo_messaging_notifications')
-        relay = self._relay()
-        self.assertEqual(['ReportingMessagingV2Driver', 'LogDriver'],
-                         [type(d).__name__ for d in relay._drivers])
-
-    def test_the_drivers_reconnect_a_bounded_number_of_times(self):
-        # NOTE: oslo.messaging's -1 would retry for ever: a relay retries
-        # on its own, with its backoff.
-        self.assertEqual(-1, self.conf.conf.oslo_messaging_notifications.retry)
-        self.assertEqual(1, relay_mod.relay_retry(self.conf.conf))
-        self.flags(retry=0, group='oslo_messaging_notifications')
-        self.assertEqual(0, relay_mod.relay_retry(self.conf.conf))
-        self.flags(retry=5, group='oslo_messaging_notifications')
-        self.assertEqual(5, relay_mod.relay_retry(self.conf.conf))
-
-    def test_invalid_transport_url_names_no_password(self):
-        self.flags(transport_url='rabbit://nova:Pa55w0rd@host:notaport/')
-        error = self.assertRaises(exception.InvalidNotificationTransport,
-                                  self._relay)
-        self.assertNotIn('Pa55w0rd', error.format_message())
