@@ -60,6 +60,9 @@ _CONDITIONS = (
 # a lost or refused connection, a transaction that could not be processed.
 _TRANSIENT = (sa_exc.OperationalError, sa_exc.InterfaceError,
               sa_exc.DisconnectionError, sa_exc.TimeoutError)
+# NOTE: the same errors raised by the driver itself, by their PEP 249 names
+# (SQLite's "database is locked" at the BEGIN of a write transaction).
+_DBAPI_TRANSIENT = ('OperationalError', 'InterfaceError')
 
 
 def reason(error):
@@ -78,6 +81,7 @@ def reason(error):
     if not (isinstance(error, (db_exc.DBConnectionError,
                                db_exc.DBNonExistentDatabase)) or
             isinstance(cause, _TRANSIENT) or read_only or
+            type(cause).__name__ in _DBAPI_TRANSIENT or
             getattr(cause, 'connection_invalidated', False)):
         return None
     for words, condition in _CONDITIONS:

@@ -55,6 +55,9 @@ def _file_of(path):
 
 
 def _write_ahead_log(dbapi_connection, connection_record):
+    if getattr(dbapi_connection, 'kept', False):
+        # NOTE: a kept connection was set when it was first opened.
+        return
     # NOTE: in SQLite's default rollback journal a commit waits for every
     # reader and readers wait for a commit, in SQLite's busy handler; the
     # relays read the outbox while the API writes it. The mode belongs to
@@ -141,11 +144,12 @@ class Writers(object):
             return
         self.acquire()
         try:
-            # NOTE: ending a transaction in which nothing ran fails in no
-            # way that matters; the BEGIN IMMEDIATE goes through SQLAlchemy
-            # and oslo.db, which translate its errors (database is locked).
-            conn.connection.driver_connection.execute('ROLLBACK')
-            conn.exec_driver_sql('BEGIN IMMEDIATE')
+            # NOTE: straight to the driver: the begin event comes before
+            # SQLAlchemy would translate an error, and the database API
+            # takes the driver's own "database is locked" for what it is.
+            driver = conn.connection.driver_connection
+            driver.execute('ROLLBACK')
+            driver.execute('BEGIN IMMEDIATE')
         except BaseException:
             self.release()
             raise
@@ -219,6 +223,7 @@ class KeptConnections(object):
         return _Kept(connection, self)
 
     def give_back(self, kept):
+        kept.kept = True
         with self._lock:
             if (not kept.broken and not kept.in_transaction and
                     self._pid == os.getpid() and
@@ -245,12 +250,13 @@ class KeptConnections(object):
 class _Kept(object):
     """A DBAPI connection whose ``close`` gives it back to be kept."""
 
-    __slots__ = ('connection', 'keeper', 'broken')
+    __slots__ = ('connection', 'keeper', 'broken', 'kept')
 
     def __init__(self, connection, keeper):
         object.__setattr__(self, 'connection', connection)
         object.__setattr__(self, 'keeper', keeper)
         object.__setattr__(self, 'broken', False)
+        object.__setattr__(self, 'kept', False)
 
     def close(self):
         self.keeper.give_back(self)

@@ -34,15 +34,20 @@ class Scheduler(object):
         self._wanted = {}
         self._not_before = {}
         self._busy = set()
+        # NOTE: the threads waiting in take_now for a shard to be free.
+        self._flushers = 0
         self._stopping = False
 
     def wake(self, shards):
         """Have ``shards`` served as soon as possible."""
         now = time.monotonic()
         with self._cond:
+            woken = 0
             for shard in shards:
-                self._wanted.setdefault(shard, now)
-            self._cond.notify_all()
+                if shard not in self._wanted:
+                    self._wanted[shard] = now
+                    woken += 1
+            self._notify(woken)
 
     def later(self, shard, delay):
         """Have ``shard`` served again, not before ``delay`` seconds."""
@@ -50,7 +55,7 @@ class Scheduler(object):
         with self._cond:
             self._not_before[shard] = now + delay
             self._wanted.setdefault(shard, now)
-            self._cond.notify_all()
+            self._notify(1)
 
     def wanted(self):
         """The shards waiting to be served."""
@@ -91,11 +96,15 @@ class Scheduler(object):
         For a relay that publishes in the calling thread (``flush``).
         """
         with self._cond:
-            while shard in self._busy:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
+            self._flushers += 1
+            try:
+                while shard in self._busy:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+            finally:
+                self._flushers -= 1
             self._busy.add(shard)
             self._wanted.pop(shard, None)
             self._not_before.pop(shard, None)
@@ -105,7 +114,16 @@ class Scheduler(object):
         """A publisher is done with ``shard``."""
         with self._cond:
             self._busy.discard(shard)
+            self._notify(1 if self._wanted else 0)
+
+    def _notify(self, publishers):
+        # NOTE: a publisher per shard to serve, not all of them: a commit
+        # wakes one thread, not every publisher of the relay. A waiting
+        # take_now could take a wake-up meant for a publisher, so then all.
+        if self._flushers:
             self._cond.notify_all()
+        elif publishers:
+            self._cond.notify(publishers)
 
     def start(self):
         with self._cond:

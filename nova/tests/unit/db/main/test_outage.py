@@ -56,6 +56,8 @@ class TestReason(test.TestCase):
                 (db_exc.DBConnectionError('gone'),
                  'the database cannot be reached'),
                 (db_exc.DBDeadlock(), 'the database is busy'),
+                (sqlite3.OperationalError('database is locked'),
+                 'the database is busy'),
                 (sa_exc.OperationalError(
                     'UPDATE', {},
                     sqlite3.OperationalError('database is locked')),

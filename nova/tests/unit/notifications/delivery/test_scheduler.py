@@ -25,6 +25,8 @@ class TestScheduler(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.scheduler = scheduler.Scheduler()
+        # NOTE: no thread of a failed test is left waiting.
+        self.addCleanup(self.scheduler.stop)
 
     def test_first_wanted_first_served(self):
         # NOTE: a shard woken again and again must not starve the others.
@@ -79,3 +81,41 @@ class TestScheduler(testtools.TestCase):
         self.assertFalse(self.scheduler.take_now(4, time.monotonic() + 0.1))
         self.scheduler.done(4)
         self.assertTrue(self.scheduler.take_now(4, time.monotonic() + 0.1))
+
+    def test_a_waiting_flush_takes_no_publisher_wake_up(self):
+        # NOTE: a wake-up goes to one waiting thread; the flush waiting
+        # for shard 4 must not be the one that takes the wake-up for 5.
+        self.scheduler.wake([4])
+        self.assertEqual(4, self.scheduler.take())
+        flushed = []
+        flusher = threading.Thread(target=lambda: flushed.append(
+            self.scheduler.take_now(4, time.monotonic() + 30)))
+        flusher.start()
+        self._until(lambda: self.scheduler._flushers == 1)
+        looked = threading.Event()
+
+        def gate():
+            looked.set()
+            return False, 0.0
+
+        taken = []
+        publisher = threading.Thread(target=lambda: taken.append(
+            self.scheduler.take(gate=gate)))
+        publisher.start()
+        self.assertTrue(looked.wait(10))
+        self.scheduler.wake([5])
+        publisher.join(10)
+        self.assertEqual([5], taken)
+        self.scheduler.done(4)
+        flusher.join(10)
+        self.assertEqual([True], flushed)
+
+    def _until(self, condition):
+        deadline = time.monotonic() + 10
+        while True:
+            # NOTE: under the lock: once a waiter is counted it waits.
+            with self.scheduler._cond:
+                if condition():
+                    return
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.001)
