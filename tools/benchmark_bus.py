@@ -30,11 +30,14 @@ listener receives, in a process of its own (this script run with
   processes, RabbitMQ, the listener, this load generator) while the
   requests are sent, and how many of the machine's CPUs that adds up to.
   With ``--api-workers N``, nova-api serves with ``osapi_compute_workers
-  = N`` processes and a relay process; ``--api-threads`` sets their
+  = N`` processes, each with its relay; ``--api-threads`` sets their
   ``[wsgi] threads`` (default 16, one per client thread). With
   ``--separate-relay``, nova-api runs with ``[notifications]
   relay_in_services = false`` and ``nova-notification-relay`` publishes
-  from a process of its own;
+  from a process of its own. With ``--relay-cost``, each rate (default 50)
+  runs with the relay in nova-api, then with no relay at all (the
+  notifications wait in the outbox): the relay's CPU per notification is
+  nova-api's CPU per PUT of the first less the second's;
 * relay drain: a backlog of ``--messages`` (default 20,000) pending
   ``service.update`` rows of 1,000 services is published by one relay
   (``[notifications] relay_publishers`` connections) to the listener, order
@@ -188,6 +191,9 @@ class CPUShares(object):
         self.used = {name: _cpu_seconds(pids) - self.started[name]
                      for name, pids in self.parts.items()}
 
+    def seconds(self, name):
+        return self.used[name]
+
     def line(self, count, elapsed):
         total = sum(self.used.values())
         return ('  CPU per PUT: %s; total %.1f ms, %.2f of %d CPUs'
@@ -208,9 +214,9 @@ class Deployment(object):
     """A state directory with its nova.conf, and nova-api when started."""
 
     def __init__(self, state_path, transport_url, separate_relay=False,
-                 workers=1, threads=16):
+                 workers=1, threads=16, relay=True):
         self.config_file = os.path.join(state_path, 'nova.conf')
-        self.separate_relay = separate_relay
+        self.separate_relay = separate_relay and relay
         processes.write_config(self.config_file, {
             'DEFAULT': {'state_path': state_path,
                         'transport_url': transport_url,
@@ -219,7 +225,8 @@ class Deployment(object):
                 'connection': 'sqlite:///%s/nova.sqlite' % state_path},
             'wsgi': {'threads': threads},
             'notifications': {
-                'relay_in_services': str(not separate_relay).lower()},
+                'relay_in_services': str(relay and not separate_relay)
+                .lower()},
             'oslo_messaging_notifications': {'driver': 'messagingv2'},
             'oslo_messaging_rabbit': {'amqp_durable_queues': 'true'},
         })
@@ -261,11 +268,14 @@ class Deployment(object):
 
 
 def latency(state_path, broker, rate, duration, broker_down=False,
-            separate_relay=False, workers=1, threads=16):
+            separate_relay=False, workers=1, threads=16, relay=True):
+    """Time PUTs at ``rate``; return nova-api's CPU seconds per PUT."""
     url = broker.transport_url
-    api = Deployment(state_path, url, separate_relay, workers, threads)
+    api = Deployment(state_path, url, separate_relay, workers, threads,
+                     relay)
     api.run('nova-manage', 'db', 'sync')
-    prefix = 'latency-%d-%s-host' % (rate, 'down' if broker_down else 'up')
+    prefix = 'latency-%d-%s-%s-host' % (rate, 'down' if broker_down else 'up',
+                                        'relay' if relay else 'none')
     for index in range(8):
         api.run('nova-manage', 'service', 'create', '--host',
                 '%s%d' % (prefix, index), '--binary', 'nova-compute')
@@ -282,7 +292,7 @@ def latency(state_path, broker, rate, duration, broker_down=False,
         receiver = None
         if broker_down:
             broker.stop()
-        else:
+        elif relay:
             receiver = Receiver(url, total)
         sent, returned = {}, {}
 
@@ -296,8 +306,7 @@ def latency(state_path, broker, rate, duration, broker_down=False,
                 raise RuntimeError('PUT answered %s' % response.status)
             returned[key] = time.monotonic()
 
-        parts = {'nova-api' + (' and relay' if separate_relay else ''):
-                 api.pids()}
+        parts = {parts_name(separate_relay, relay): api.pids()}
         if receiver:
             parts.update({'RabbitMQ': [broker.pid],
                           'listener': [receiver.process.pid]})
@@ -324,9 +333,10 @@ def latency(state_path, broker, rate, duration, broker_down=False,
           '%d PUTs in %.2f s (%.0f/s achieved)%s'
           % (rate, duration, 'stopped' if broker_down else 'up', workers,
              '' if workers == 1 else 'es',
+             'none' if not relay else
              'in its own process' if separate_relay else 'in nova-api',
              total, elapsed, total / elapsed,
-             '' if broker_down else ', %d of them received'
+             '' if broker_down or not relay else ', %d of them received'
              % len(set(arrivals) & set(sent))))
     p50, p99, worst = _percentiles(
         [(returned[key] - sent[key]) * 1000 for key in returned])
@@ -339,6 +349,11 @@ def latency(state_path, broker, rate, duration, broker_down=False,
         print('  %-31s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms'
               % ('API call returned -> received', p50, p99, worst))
     print(cpu.line(total, elapsed))
+    return cpu.seconds(parts_name(separate_relay, relay)) / total
+
+
+def parts_name(separate_relay, relay=True):
+    return 'nova-api' + (' and relay' if separate_relay and relay else '')
 
 
 # Draining a backlog: a relay next to a plain Notifier.
@@ -633,6 +648,10 @@ def main():
     parser.add_argument('--separate-relay', action='store_true',
                         help='latency with relay_in_services = false and '
                              'nova-notification-relay in its own process')
+    parser.add_argument('--relay-cost', action='store_true',
+                        help="latency with the relay in nova-api, then "
+                             "without any relay, and the relay's CPU per "
+                             "notification: the difference")
     parser.add_argument('--api-workers', type=int, default=1,
                         help='latency with osapi_compute_workers = N '
                              '(default: 1)')
@@ -665,7 +684,19 @@ def main():
               'in %s; %d CPUs' % (broker.port, broker.boot_seconds,
                                   state_path, os.cpu_count()))
         parts = args.only or ('latency', 'drain', 'consumer')
-        if 'latency' in parts:
+        if 'latency' in parts and args.relay_cost:
+            for rate in args.rate or [50]:
+                with_relay = latency(
+                    state_path, broker, rate, args.duration,
+                    workers=args.api_workers, threads=args.api_threads)
+                without = latency(
+                    state_path, broker, rate, args.duration, relay=False,
+                    workers=args.api_workers, threads=args.api_threads)
+                print("The relay in nova-api at %d PUT/s: %.2f ms of CPU per "
+                      "notification (%.1f ms per PUT with it, %.1f without)"
+                      % (rate, (with_relay - without) * 1000,
+                         with_relay * 1000, without * 1000))
+        elif 'latency' in parts:
             for broker_down in (False, True):
                 for rate in args.rate or [100, 200]:
                     latency(state_path, broker, rate, args.duration,
