@@ -44,6 +44,11 @@ listener receives, in a process of its own (this script run with
   per service checked, next to one plain oslo.messaging ``Notifier``
   publishing the same messages from one thread; both rates are measured at
   the listener, from the start to the last arrival;
+* take-over: a ``nova-notification-relay`` hung on a bus that never
+  answers holds the leases of four services' notifications and is
+  SIGKILLed; the same program is started again, then (a second time) a
+  relay running alongside goes on alone: the time from the kill to the
+  last of those notifications arriving;
 * consumer: ``nova-notifications listen --services`` reads a backlog of
   ``--services`` (default 10,000) ``service.create`` then ``--updates``
   (default 40,000) ``service.update`` from the broker, printing lines to a
@@ -61,6 +66,7 @@ import logging
 import os
 import pty
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -84,6 +90,7 @@ from nova.notifications import listener as bus_listener
 from nova.notifications.objects import service as service_notification
 from nova import objects
 from nova.tests.functional.bus import broker as bus_broker
+from nova.tests.functional.bus import fixtures as bus_fixtures
 from nova.tests.functional import processes
 from nova.tests import local_servers
 
@@ -392,6 +399,8 @@ def _template(ctxt):
                                   binary='nova-compute', topic='compute',
                                   report_count=0)
         service.create()
+        # NOTE: its service.create, out of the way of the figures.
+        relay_mod.Relay(CONF, 'benchmark').flush(30)
     return service_notification.ServiceStatusPayload(
         service).obj_to_primitive()
 
@@ -439,14 +448,19 @@ def plain_notifier(ctxt, url, template, messages):
     return _rate(start, arrivals, messages), _in_order(keys, arrivals)
 
 
-def relay_drain(ctxt, url, template, messages):
-    """Write a backlog, then have one relay publish it; return messages/s."""
-    keys = _keys('relay', messages)
+def _backlog(ctxt, template, keys):
+    """Commit a pending notification per key, in one transaction."""
     with db_api.context_manager.writer.using(ctxt):
         for uuid, key in keys:
             delivery.record(ctxt, envelope.new(
                 'nova-compute:bench', 'service.update', 'INFO',
                 _payload(template, uuid, key)), service_uuid=uuid)
+
+
+def relay_drain(ctxt, url, template, messages):
+    """Write a backlog, then have one relay publish it; return messages/s."""
+    keys = _keys('relay', messages)
+    _backlog(ctxt, template, keys)
     receiver = Receiver(url, messages)
     relay = relay_mod.Relay(CONF, 'benchmark')
     start = time.monotonic()
@@ -458,8 +472,6 @@ def relay_drain(ctxt, url, template, messages):
 
 def drain(ctxt, url, messages, rounds):
     template = _template(ctxt)
-    # NOTE: the service.create of the template, out of the way.
-    relay_mod.Relay(CONF, 'benchmark').flush(30)
     ratios = []
     for round_ in range(rounds):
         plain, plain_ordered = plain_notifier(ctxt, url, template, messages)
@@ -478,6 +490,103 @@ def drain(ctxt, url, messages, rounds):
     if ratios:
         print('Relay / plain Notifier, median of %d rounds: %.2fx'
               % (len(ratios), statistics.median(ratios)))
+
+
+# Taking over from a relay SIGKILLed while it publishes.
+
+def _count(state_path, query):
+    connection = sqlite3.connect(os.path.join(state_path, 'nova.sqlite'))
+    try:
+        return connection.execute(query).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def _until(state_path, query, expected, process):
+    deadline = time.monotonic() + _START_TIMEOUT
+    while _count(state_path, query) != expected:
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError('%s: never %d' % (query, expected))
+        time.sleep(0.01)
+
+
+def _relay_process(state_path, name, url):
+    config_file = os.path.join(state_path, name + '.conf')
+    processes.write_config(config_file, {
+        'DEFAULT': {'state_path': state_path, 'transport_url': url},
+        'database': {
+            'connection': 'sqlite:///%s/nova.sqlite' % state_path},
+        'oslo_messaging_notifications': {'driver': 'messagingv2'},
+        'oslo_messaging_rabbit': {'amqp_durable_queues': 'true'},
+    })
+    return subprocess.Popen(
+        common.console_script('nova-notification-relay') +
+        ['--config-file', config_file],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+_HELD = ("SELECT COUNT(*) FROM notification_relay_leases "
+         "WHERE owner IS NOT NULL")
+_PENDING = "SELECT COUNT(*) FROM notification_outbox WHERE state = 'pending'"
+
+
+def takeover(ctxt, state_path, url, template, alongside, per_service=5):
+    """Print how long the notifications a SIGKILLed relay held waited.
+
+    A ``nova-notification-relay`` facing a bus that never answers takes
+    the leases of four services' shards and hangs in publishing, as when a
+    broker stops answering; it is SIGKILLed. Then the same program starts
+    again on the real broker or (``alongside``) a relay running since
+    before the kill goes on alone. The stall: from the kill to the last of
+    those notifications arriving.
+    """
+    services = ['00000000-0000-4000-8000-%012d' % index for index in range(4)]
+    run = 'takeover-%s' % alongside
+    keys = [(uuid, '%s %s %d' % (run, uuid, index))
+            for index in range(per_service) for uuid in services]
+    shards = {delivery.shard_of(uuid) for uuid in services}
+    receiver = Receiver(url, len(keys) + 1)
+    silent = bus_fixtures.SilentServer()
+    silent.setUp()
+    killed = other = None
+    try:
+        killed = _relay_process(
+            state_path, 'stuck', 'rabbit://nova:nova@127.0.0.1:%d/'
+            % silent.port)
+        _backlog(ctxt, template, keys)
+        _until(state_path, _HELD, len(shards), killed)
+        if alongside:
+            other = _relay_process(state_path, 'relay', url)
+            # NOTE: the other relay is up once it published a notification
+            # of a shard the stuck one does not hold.
+            free = next(uuid for uuid in ('00000000-0000-4000-8001-%012d' % i
+                                          for i in range(1000))
+                        if delivery.shard_of(uuid) not in shards)
+            _backlog(ctxt, template, [(free, '%s ready' % run)])
+            _until(state_path, _PENDING, len(keys), other)
+        killed.kill()
+        killed.wait()
+        killed_at = time.monotonic()
+        if other is None:
+            other = _relay_process(state_path, 'relay', url)
+            _backlog(ctxt, template, [(services[0], '%s ready' % run)])
+        arrivals = receiver.arrivals()
+    finally:
+        for process in (killed, other):
+            if process is not None:
+                local_servers.stop_process(process, _START_TIMEOUT)
+        silent.cleanUp()
+    if not all(key in arrivals for _uuid, key in keys):
+        print('Take-over: not every notification arrived')
+        return
+    print('Take-over of a relay SIGKILLed while it published %d services '
+          '(%d shards) by %s: their %d notifications arrived %.2f s after '
+          'the kill (order per service %s)'
+          % (len(services), len(shards),
+             'a relay running alongside' if alongside else
+             'the same program, started again', len(keys),
+             max(arrivals[key][0] for _uuid, key in keys) - killed_at,
+             'kept' if _in_order(keys, arrivals) else 'BROKEN'))
 
 
 # The consumer: nova-notifications listen --services, fed by the broker.
@@ -658,7 +767,8 @@ def main():
     parser.add_argument('--api-threads', type=int, default=16,
                         help='latency with [wsgi] threads = N in each '
                              'nova-api process (default: 16)')
-    parser.add_argument('--only', choices=('latency', 'drain', 'consumer'),
+    parser.add_argument('--only',
+                        choices=('latency', 'drain', 'takeover', 'consumer'),
                         action='append',
                         help='run only these parts (repeatable; default: all)')
     parser.add_argument('--receive', metavar='URL', help=argparse.SUPPRESS)
@@ -683,7 +793,7 @@ def main():
         print('Private RabbitMQ on 127.0.0.1:%d, booted in %.1f s; state '
               'in %s; %d CPUs' % (broker.port, broker.boot_seconds,
                                   state_path, os.cpu_count()))
-        parts = args.only or ('latency', 'drain', 'consumer')
+        parts = args.only or ('latency', 'drain', 'takeover', 'consumer')
         if 'latency' in parts and args.relay_cost:
             for rate in args.rate or [50]:
                 with_relay = latency(
@@ -708,6 +818,11 @@ def main():
         ctxt = nova_context.get_admin_context()
         if 'drain' in parts:
             drain(ctxt, broker.transport_url, args.messages, args.rounds)
+        if 'takeover' in parts:
+            template = _template(ctxt)
+            for alongside in (False, True):
+                takeover(ctxt, state_path, broker.transport_url, template,
+                         alongside)
         if 'consumer' in parts:
             consumer(ctxt, state_path, broker.transport_url, args.services,
                      args.updates)
