@@ -19,7 +19,8 @@ listener receives, in a process of its own (this script run with
 ``--receive``), noting when and in which order each notification arrives
 (CLOCK_MONOTONIC, comparable between processes):
 
-* latency: ``nova-api`` (its own process, waitress, SQLite, its relay)
+* latency: the compute API ("nova-api": gunicorn running
+  ``nova.wsgi.osapi_compute:application``, SQLite, a relay per worker)
   receives ``PUT /os-services/{id}`` at a steady rate (default 100 then 200
   requests/s for 10 s) from a pool of client threads; for each request, the
   call's own duration, and the time from the call returning to the listener
@@ -29,9 +30,9 @@ listener receives, in a process of its own (this script run with
   Each run also prints the CPU time per PUT of each part (nova-api's
   processes, RabbitMQ, the listener, this load generator) while the
   requests are sent, and how many of the machine's CPUs that adds up to.
-  With ``--api-workers N``, nova-api serves with ``osapi_compute_workers
-  = N`` processes, each with its relay; ``--api-threads`` sets their
-  ``[wsgi] threads`` (default 16, one per client thread). With
+  With ``--api-workers N``, gunicorn serves with ``--workers N``
+  processes, each with its relay; ``--api-threads`` sets their
+  ``--threads`` (default 16, one per client thread). With
   ``--separate-relay``, nova-api runs with ``[notifications]
   relay_in_services = false`` and ``nova-notification-relay`` publishes
   from a process of its own. With ``--relay-cost``, each rate (default 50)
@@ -176,14 +177,8 @@ def _cpu_seconds(pids):
 
 
 def _with_children(pid):
-    """``pid`` and its child processes (nova-api's workers and relay)."""
-    pids = [pid]
-    for entry in os.listdir('/proc'):
-        if entry.isdigit():
-            fields = _proc_stat(int(entry))
-            if fields and int(fields[1]) == pid:
-                pids.append(int(entry))
-    return pids
+    """``pid`` and its child processes (gunicorn's workers)."""
+    return [pid] + processes.children_of(pid)
 
 
 class CPUShares(object):
@@ -224,13 +219,13 @@ class Deployment(object):
                  workers=1, threads=16, relay=True):
         self.config_file = os.path.join(state_path, 'nova.conf')
         self.separate_relay = separate_relay and relay
+        self.workers = workers
+        self.threads = threads
         processes.write_config(self.config_file, {
             'DEFAULT': {'state_path': state_path,
-                        'transport_url': transport_url,
-                        'osapi_compute_workers': workers},
+                        'transport_url': transport_url},
             'database': {
                 'connection': 'sqlite:///%s/nova.sqlite' % state_path},
-            'wsgi': {'threads': threads},
             'notifications': {
                 'relay_in_services': str(relay and not separate_relay)
                 .lower()},
@@ -247,9 +242,10 @@ class Deployment(object):
             capture_output=True, text=True, check=True, timeout=60)
 
     def start(self):
-        """Start nova-api (noauth2, a free port); return its v2.1 URL."""
-        self._api = processes.NovaAPIProcess(self.config_file,
-                                             timeout=_START_TIMEOUT)
+        """Start the API under gunicorn (noauth2); return its v2.1 URL."""
+        self._api = processes.NovaAPIProcess(
+            self.config_file, timeout=_START_TIMEOUT, workers=self.workers,
+            threads=self.threads)
         self._api.setUp()
         if self.separate_relay:
             self._relay = subprocess.Popen(
@@ -762,11 +758,11 @@ def main():
                              "without any relay, and the relay's CPU per "
                              "notification: the difference")
     parser.add_argument('--api-workers', type=int, default=1,
-                        help='latency with osapi_compute_workers = N '
+                        help='latency with gunicorn --workers N '
                              '(default: 1)')
     parser.add_argument('--api-threads', type=int, default=16,
-                        help='latency with [wsgi] threads = N in each '
-                             'nova-api process (default: 16)')
+                        help='latency with gunicorn --threads N '
+                             '(default: 16)')
     parser.add_argument('--only',
                         choices=('latency', 'drain', 'takeover', 'consumer'),
                         action='append',

@@ -19,13 +19,14 @@
   the context from the identity headers it sets;
 * ``noauth2``: ``nova.api.openstack.auth.NoAuthMiddleware`` trusts
   ``X-Auth-Token: <user>:<project>``, for development and tests only.
+
+Each has its pipeline in api-paste.ini's ``openstack_compute_api_v21``.
 """
 
 from oslo_config import cfg
 from oslo_log import log as logging
 import webob.exc
 
-from nova.api.openstack import auth as noauth
 from nova.api.openstack import wsgi
 import nova.conf
 from nova import context
@@ -49,24 +50,11 @@ class NovaKeystoneContext(wsgi.Middleware):
         return None
 
 
-def keystone_pipeline(app, conf):
-    """Wrap ``app`` in keystonemiddleware's auth_token and the context.
-
-    auth_token reads ``[keystone_authtoken]`` from ``conf``.
-    """
-    from keystonemiddleware import auth_token
-    protocol = auth_token.AuthProtocol(NovaKeystoneContext(app),
-                                       {'oslo_config_config': conf})
-    _check_keystone_authtoken(conf)
-    return protocol
-
-
 def _check_keystone_authtoken(conf):
     """Refuse a [keystone_authtoken] that cannot validate any token.
 
     Without an auth plugin, auth_token fails every request it has to
     validate (MissingAuthPlugin, a 500); the service must not start so.
-    auth_token registered its options when it was built.
 
     :raises InvalidConfiguration: naming what is missing.
     """
@@ -87,20 +75,31 @@ def _check_keystone_authtoken(conf):
                'auth_strategy = noauth2 for development')
 
 
-def noauth_pipeline(app, conf):
-    """Wrap ``app`` in the noauth2 middleware."""
-    LOG.warning('auth_strategy is noauth2: any caller naming itself "admin" '
-                'is an administrator. Use it only for development and tests '
-                'on a trusted host.')
-    return noauth.NoAuthMiddleware(app)
+def _load_pipeline(loader, pipeline):
+    filters = [loader.get_filter(name) for name in pipeline[:-1]]
+    app = loader.get_app(pipeline[-1])
+    for filter_ in reversed(filters):
+        app = filter_(app)
+    return app
 
 
-_PIPELINES = {
-    'keystone': keystone_pipeline,
-    'noauth2': noauth_pipeline,
-}
+def pipeline_factory_v21(loader, global_conf, **local_conf):
+    """A paste pipeline replica that keys off ``[api] auth_strategy``.
 
-
-def pipeline_for_strategy(app, conf):
-    """Wrap ``app`` in the authentication ``[api] auth_strategy`` names."""
-    return _PIPELINES[conf.api.auth_strategy](app, conf)
+    :raises InvalidConfiguration: when api-paste.ini has no pipeline for
+        the strategy, or keystone's cannot validate any token.
+    """
+    strategy = CONF.api.auth_strategy
+    if strategy not in local_conf:
+        raise exception.InvalidConfiguration(
+            reason='[api] auth_strategy is %s but api-paste.ini has no %s '
+                   'pipeline for the v2.1 API' % (strategy, strategy))
+    if strategy == 'noauth2':
+        LOG.warning('auth_strategy is noauth2: any caller naming itself '
+                    '"admin" is an administrator. Use it only for '
+                    'development and tests on a trusted host.')
+    app = _load_pipeline(loader, local_conf[strategy].split())
+    if strategy == 'keystone':
+        # NOTE: auth_token registered its options as it was built.
+        _check_keystone_authtoken(CONF)
+    return app

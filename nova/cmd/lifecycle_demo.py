@@ -16,8 +16,8 @@ On the embedded default (SQLite, no message broker), in a fresh state
 directory, real processes do what an operator would do::
 
     nova-manage db sync
-    nova-api --api-auth_strategy noauth2 --osapi_compute_listen_port 0 &
-                                               (registers nova-osapi_compute)
+    gunicorn --bind 127.0.0.1:0 nova.wsgi.osapi_compute:application &
+                         (the compute API; registers nova-osapi_compute)
     nova-compute &                             -> service.create
     GET    /v2.1/os-services?binary=nova-compute   (until it is listed)
     PUT    /v2.1/os-services/UUID  {"status": "disabled",
@@ -27,11 +27,11 @@ directory, real processes do what an operator would do::
     kill -TERM <nova-compute>                     (heartbeats: nothing)
     DELETE /v2.1/os-services/UUID                 -> service.delete
     GET    /v2.1/os-services?binary=nova-compute   (it is gone)
-    kill -TERM <nova-api>
+    kill -TERM <gunicorn>
 
-The requests go over HTTP to nova-api, as user ``admin`` of the ``noauth2``
-strategy, at microversion 2.53; the demo prints each one with the response
-status and JSON body.
+The requests go over HTTP to the compute API, as user ``admin`` of the
+``noauth2`` strategy, at microversion 2.53; the demo prints each one with
+the response status and JSON body.
 
 oslo.messaging's ``log`` notification driver (set in the demo's
 ``nova.conf``) logs the JSON envelope of every notification on the logger
@@ -47,6 +47,7 @@ step fails), 2 on bad usage.
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -55,13 +56,15 @@ import sys
 import tempfile
 import time
 
-from nova.cmd import api as api_cmd
 from nova.demo import api as demo_api
 from nova.demo import DemoFailure
 from nova.demo import expectations
 from nova.demo import state as demo_state
 
 SERVICES_PATH = '/v2.1/os-services'
+
+# NOTE: what gunicorn logs once it listens.
+_LISTENING = re.compile(r'Listening at: (http://\S+)')
 
 COMMAND_TIMEOUT = 60
 STOP_TIMEOUT = 15
@@ -101,15 +104,19 @@ class LifecycleDemo(object):
                 ' '.join(args), result.returncode, result.stderr.strip()))
         return result.stdout
 
-    def start(self, program, *args):
-        """Start ``program`` in the background, its output to a file."""
+    def start(self, program, *args, command=None, env=None):
+        """Start ``program`` in the background, its output to a file.
+
+        ``command`` (with ``env``) runs instead of the console script.
+        """
         with open(self.state.console_file(program), 'wb') as console:
             process = subprocess.Popen(
-                self.state.command(program, *args), stdout=console,
-                stderr=subprocess.STDOUT)
+                command or self.state.command(program, *args), env=env,
+                stdout=console, stderr=subprocess.STDOUT)
         self.processes[program] = process
-        self.say('$ %s &    # pid %d' % (shlex.join((program,) + args),
-                                         process.pid))
+        shown = (['gunicorn'] + command[3:] if command
+                 else (program,) + args)
+        self.say('$ %s &    # pid %d' % (shlex.join(shown), process.pid))
         return process
 
     def console(self, program):
@@ -140,12 +147,20 @@ class LifecycleDemo(object):
             time.sleep(POLL_INTERVAL)
 
     def start_api(self):
-        """Start nova-api on a free port; return its URL once it serves."""
-        self.start('nova-api', '--api-auth_strategy', 'noauth2',
-                   '--osapi_compute_listen_port', '0')
+        """Start the compute API under gunicorn on a free port.
+
+        Returns its URL once it listens; requests wait in the socket's
+        backlog until its worker is ready.
+        """
+        self.start('nova-api', command=[
+            sys.executable, '-m', 'gunicorn', '--bind', '127.0.0.1:0',
+            '--workers', '1', '--threads', '4',
+            'nova.wsgi.osapi_compute:application'],
+            env=self.state.api_environment())
 
         def listening():
-            return api_cmd.listening_url(self.console('nova-api'))
+            match = _LISTENING.search(self.console('nova-api'))
+            return match and match.group(1)
         url = self.wait_until('nova-api', listening, 'start listening')
         self.say('nova-api listening on %s' % url)
         return url

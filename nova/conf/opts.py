@@ -42,4 +42,7 @@ def set_lib_defaults(conf=None):
     Entry point ``oslo.config.opts.defaults`` of the config generator.
     """
     from oslo_config import cfg
+
+    from nova import middleware
     notifications.set_lib_defaults(conf or cfg.CONF)
+    middleware.set_defaults()

@@ -42,6 +42,24 @@ notification_format = versioned
 driver = log
 """
 
+_API_CONF = """\
+# Written by nova-lifecycle-demo: what the compute API reads after nova.conf.
+[DEFAULT]
+log_config_append = {log_config}
+
+[api]
+auth_strategy = noauth2
+
+[wsgi]
+api_paste_config = {api_paste_config}
+"""
+
+# NOTE: the demo runs from a source tree; its api-paste.ini is the one the
+# tests exercise.
+API_PASTE_CONFIG = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__)))), 'etc', 'nova', 'api-paste.ini')
+
 _LOGGING_CONF = """\
 # Written by nova-lifecycle-demo: the logging of {program}.
 [loggers]
@@ -137,6 +155,20 @@ class StateDir(object):
                     notifications_file=_file_config_path(
                         self.notifications_file(program))))
         return path
+
+    def api_environment(self):
+        """The environment of the compute API's WSGI server, as nova's.
+
+        It reads nova.conf then ``nova-api.conf``, written here: its
+        logging, noauth2 and the api-paste.ini of this source tree.
+        """
+        path = os.path.join(self.path, 'nova-api.conf')
+        with open(path, 'w') as config:
+            config.write(_API_CONF.format(
+                log_config=self.log_config('nova-api'),
+                api_paste_config=API_PASTE_CONFIG))
+        return dict(os.environ, OS_NOVA_CONFIG_DIR=self.path,
+                    OS_NOVA_CONFIG_FILES='nova.conf;nova-api.conf')
 
     def command(self, program, *args):
         """Return the argv running console script ``program`` here."""

@@ -96,6 +96,12 @@ class OutputCapture(fixtures.Fixture):
             level=logging.DEBUG, format='%(levelname)s %(name)s %(message)s'))
 
 
+# NOTE: the api-paste.ini of this tree, which the tests exercise.
+API_PASTE_CONFIG = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__)))), 'etc', 'nova', 'api-paste.ini')
+
+
 class ConfFixture(config_fixture.Config):
     """The global CONF with test defaults: private state path, test driver."""
 
@@ -108,6 +114,7 @@ class ConfFixture(config_fixture.Config):
         self.config(driver=['test'], group='oslo_messaging_notifications')
         self.config(connection='sqlite:///%s/nova.sqlite' % state_path,
                     group='database')
+        self.config(api_paste_config=API_PASTE_CONFIG, group='wsgi')
 
 
 def _render(url):

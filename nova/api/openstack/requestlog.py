@@ -22,11 +22,8 @@ from nova.api.openstack import wsgi
 LOG = logging.getLogger(__name__)
 
 
-class RequestLog(object):
+class RequestLog(wsgi.Middleware):
     """Log every request the way nova's request log does."""
-
-    def __init__(self, application):
-        self.application = application
 
     @webob.dec.wsgify(RequestClass=wsgi.Request)
     def __call__(self, req):

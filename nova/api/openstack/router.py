@@ -10,7 +10,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""URL dispatch of the compute API: routes to resources, prefixes to apps."""
+"""URL dispatch of the compute API: routes to resources."""
 
 import routes
 import routes.middleware
@@ -18,13 +18,6 @@ import webob.dec
 import webob.exc
 
 from nova.api.openstack import wsgi
-
-ROOT_URL_KEY = 'nova.api.root_url'
-
-
-def root_url(req):
-    """The URL of the API's root, where ``/`` and ``/v2.1`` live."""
-    return req.environ.get(ROOT_URL_KEY, req.application_url)
 
 
 class ProjectMapper(routes.Mapper):
@@ -52,6 +45,11 @@ class Router(object):
     unknown path gets 404, a known path with another method 405 (with the
     ``Allow`` header), both with nova's fault body.
     """
+
+    @classmethod
+    def factory(cls, global_config, **local_config):
+        """The paste.deploy ``app_factory`` of a router."""
+        return cls()
 
     def __init__(self, route_list, project_id=True):
         self.map = ProjectMapper()
@@ -99,30 +97,3 @@ class Router(object):
             if route.match(path) is not False:
                 allowed |= self._allowed.get(route.routepath, set())
         return sorted(allowed)
-
-
-class URLMap(object):
-    """Send each request to the application mounted on its path prefix.
-
-    A prefix takes the paths below it (``/v2.1/...``); the prefix itself
-    (``/v2.1``) goes to ``root_app``, as in nova's paste pipeline, where it
-    is the unauthenticated version document. The prefix moves from
-    ``PATH_INFO`` to ``SCRIPT_NAME``; the API's root URL is kept in the
-    environment for the links of version documents.
-    """
-
-    def __init__(self, root_app, prefixed_apps):
-        self.root_app = root_app
-        self.prefixed_apps = sorted(prefixed_apps.items(),
-                                    key=lambda item: -len(item[0]))
-
-    @webob.dec.wsgify(RequestClass=wsgi.Request)
-    def __call__(self, req):
-        req.environ.setdefault(ROOT_URL_KEY, req.application_url)
-        path = req.path_info
-        for prefix, app in self.prefixed_apps:
-            if path.startswith(prefix + '/'):
-                req.script_name += prefix
-                req.path_info = path[len(prefix):]
-                return app
-        return self.root_app

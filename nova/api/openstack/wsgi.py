@@ -28,12 +28,10 @@ import webob.dec
 import webob.exc
 
 from nova.api.openstack import api_version_request as api_version
-import nova.conf
 from nova import exception
 from nova.i18n import _
 
 LOG = logging.getLogger(__name__)
-CONF = nova.conf.CONF
 
 # NOTE: nova's media types; a body of another declared type gets 415.
 _SUPPORTED_CONTENT_TYPES = ('application/json',
@@ -324,12 +322,10 @@ class Resource(object):
     def _read_body(req):
         """Return the JSON body as Python data; {} for an empty body."""
         req.get_content_type()
-        limit = CONF.wsgi.max_request_body_size
-        body = req.body_file.read(limit + 1)
-        if len(body) > limit:
-            raise webob.exc.HTTPRequestEntityTooLarge(
-                explanation='Request is too large: the limit is %d bytes.'
-                            % limit)
+        # NOTE: api-paste.ini's sizelimit filter (oslo.middleware) bounds
+        # the body, declared or chunked: [oslo_middleware]
+        # max_request_body_size.
+        body = req.body_file.read()
         if not body.strip():
             return {}
         try:
@@ -364,6 +360,13 @@ class Middleware(object):
     request on to the wrapped application.
     """
 
+    @classmethod
+    def factory(cls, global_config, **local_config):
+        """The paste.deploy ``filter_factory`` of a middleware."""
+        def _factory(app):
+            return cls(app, **local_config)
+        return _factory
+
     def __init__(self, application):
         self.application = application
 
@@ -378,11 +381,8 @@ class Middleware(object):
         return req.get_response(self.application)
 
 
-class FaultWrapper(object):
+class FaultWrapper(Middleware):
     """The outermost guard: any error that escaped becomes a nova fault."""
-
-    def __init__(self, application):
-        self.application = application
 
     @webob.dec.wsgify(RequestClass=Request)
     def __call__(self, req):

@@ -31,7 +31,8 @@ DEMO_TIMEOUT = 60
 
 _HEADER = re.compile(r'^--- (\d+)/(\d+) (\S+) from (\S+) \((\w+)\), '
                      r'published by (\S+) ---$', re.MULTILINE)
-_STARTED = re.compile(r'^\$ (nova-\S+) .*&    # pid (\d+)$', re.MULTILINE)
+_STARTED = re.compile(r'^\$ (gunicorn|nova-\S+) .*&    # pid (\d+)$',
+                      re.MULTILINE)
 
 
 def printed_envelopes(output):
@@ -132,7 +133,7 @@ class TestLifecycleDemo(test.TestCase):
         for program in ('nova-manage', 'nova-api', 'nova-compute'):
             self.assertTrue(os.path.exists(state.log_file(program)))
         pids = started_pids(output)
-        self.assertEqual(['nova-api', 'nova-compute'], sorted(pids))
+        self.assertEqual(['gunicorn', 'nova-compute'], sorted(pids))
         self.assertEqual([], [program for program, pid in pids.items()
                               if is_running(pid)])
 
@@ -160,7 +161,7 @@ class TestLifecycleDemo(test.TestCase):
             output += line
         self.assertIn('\nInterrupted.\n', output)
         pids = started_pids(output)
-        self.assertEqual(['nova-api', 'nova-compute'], sorted(pids))
+        self.assertEqual(['gunicorn', 'nova-compute'], sorted(pids))
         self.assertEqual([], [program for program, pid in pids.items()
                               if is_running(pid)])
 

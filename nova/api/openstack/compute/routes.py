@@ -35,17 +35,3 @@ class APIRouterV21(router.Router):
 
     def __init__(self):
         super().__init__(route_list())
-
-
-def versions_router():
-    """The unauthenticated router of ``GET /`` and ``GET /v2.1``.
-
-    Clients such as python-openstackclient discover the microversions at
-    the endpoint (``/v2.1``) before they authenticate, as nova allows.
-    """
-    controller = versions.VersionsController()
-    return router.Router(
-        [('/', {'GET': (controller, 'index')}),
-         ('', {'GET': (controller, 'index')}),
-         ('/v2.1', {'GET': (controller, 'show')})],
-        project_id=False)

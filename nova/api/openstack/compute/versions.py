@@ -14,6 +14,7 @@
 
 from nova.api.openstack import api_version_request
 from nova.api.openstack import router
+from nova.api.openstack import urlmap
 from nova.api.openstack import wsgi
 
 _UPDATED = '2013-07-23T11:33:21Z'
@@ -51,7 +52,23 @@ class VersionsController(wsgi.Controller):
     """The version documents; links point at the server's root."""
 
     def index(self, req):
-        return versions_document(router.root_url(req))
+        return versions_document(urlmap.root_url(req))
 
     def show(self, req):
-        return version_document(router.root_url(req))
+        return version_document(urlmap.root_url(req))
+
+
+class Versions(router.Router):
+    """The unauthenticated router of ``GET /`` and ``GET /v2.1``.
+
+    Clients such as python-openstackclient discover the microversions at
+    the endpoint (``/v2.1``) before they authenticate, as nova allows.
+    """
+
+    def __init__(self):
+        controller = VersionsController()
+        super().__init__(
+            [('/', {'GET': (controller, 'index')}),
+             ('', {'GET': (controller, 'index')}),
+             ('/v2.1', {'GET': (controller, 'show')})],
+            project_id=False)

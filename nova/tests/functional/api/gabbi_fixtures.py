@@ -23,7 +23,7 @@ from wsgiref import validate
 
 from gabbi import fixture
 
-from nova.api.openstack.compute import wsgi as compute_wsgi
+from nova.api.openstack import wsgi_app
 import nova.conf
 from nova import context
 from nova import objects
@@ -89,7 +89,7 @@ class APIFixture(fixture.GabbiFixture):
             os.environ[name] = uuid
             os.environ[_id_name(name)] = str(service.id)
         global _CURRENT_APP
-        _CURRENT_APP = compute_wsgi.build_application(CONF)
+        _CURRENT_APP = wsgi_app.load_app(CONF)
 
     def _use(self, fixture):
         fixture.setUp()

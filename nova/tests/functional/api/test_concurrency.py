@@ -88,8 +88,8 @@ class TestConcurrentServiceUpdates(test.TestCase):
         self.service.create()
         self.notifier.reset()
         self._slow_down_emit()
-        self.admin_api = self.useFixture(api_fixtures.APIServerFixture(
-            threads=self.CLIENT_THREADS)).admin_api
+        self.admin_api = self.useFixture(
+            api_fixtures.APIServerFixture()).admin_api
 
     def _slow_down_emit(self):
         # NOTE: every other notification is slow to leave, as on a busy

@@ -28,7 +28,7 @@ import hypothesis
 from hypothesis import strategies as st
 import webob
 
-from nova.api.openstack.compute import wsgi as compute_wsgi
+from nova.api.openstack import wsgi_app
 from nova.db.main import api as db_api
 from nova import objects
 from nova import policy
@@ -80,7 +80,7 @@ class TestFuzzedRequests(test.TestCase):
         self.flags(auth_strategy='noauth2', group='api')
         policy.reset()
         self.addCleanup(policy.reset)
-        self.app = compute_wsgi.build_application(self.conf.conf)
+        self.app = wsgi_app.load_app(self.conf.conf)
         self.service = objects.Service(self.context, host='host1',
                                        binary='nova-compute',
                                        topic='compute', report_count=0)

@@ -292,10 +292,14 @@ class TestUpdateService(ServicesAPITestBase):
             400, 'badRequest', 'Malformed request body')
 
     def test_body_too_large(self):
-        self.flags(max_request_body_size=64, group='wsgi')
-        self.assertRejected(
-            self._put({'status': 'disabled', 'disabled_reason': 'x' * 100}),
-            413, 'overLimit', 'Request is too large')
+        self.flags(max_request_body_size=64, group='oslo_middleware')
+        response = self._put({'status': 'disabled',
+                              'disabled_reason': 'x' * 100})
+        # NOTE: oslo.middleware's answer, in webob's format, as nova's.
+        self.assertEqual(413, response.status)
+        self.assertIn('Request is too large', response.body)
+        self.assertEqual(self.before, self._row(self.compute1))
+        self.assertEqual([], self.notifier.versioned_notifications)
 
 
 class TestDeleteService(ServicesAPITestBase):

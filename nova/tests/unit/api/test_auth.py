@@ -94,40 +94,71 @@ class TestNovaKeystoneContext(test.TestCase):
         self.assertIsNone(app.context)
 
 
-class TestPipelineForStrategy(test.TestCase):
+class _Loader(object):
+    """What paste.deploy gives a composite factory: filters and apps."""
+
+    def __init__(self, app):
+        from keystonemiddleware import auth_token
+        self.app = app
+        self.filters = {
+            'noauth2': noauth.NoAuthMiddleware,
+            'authtoken': auth_token.filter_factory({}),
+            'keystonecontext': auth.NovaKeystoneContext,
+        }
+
+    def get_filter(self, name):
+        return self.filters[name]
+
+    def get_app(self, name):
+        return self.app
+
+
+_PIPELINES = {'noauth2': 'noauth2 app',
+              'keystone': 'authtoken keystonecontext app'}
+
+
+class TestPipelineFactory(test.TestCase):
 
     USES_DB = False
 
+    def _pipeline(self, app=None, **pipelines):
+        return auth.pipeline_factory_v21(_Loader(app or _Recorder()), {},
+                                         **(pipelines or _PIPELINES))
+
     def test_noauth2(self):
         self.flags(auth_strategy='noauth2', group='api')
-        app = auth.pipeline_for_strategy(_Recorder(), self.conf.conf)
+        app = self._pipeline()
         self.assertIsInstance(app, noauth.NoAuthMiddleware)
         self.assertIn('noauth2', self.stdlog.output)
+
+    def test_a_strategy_without_a_pipeline_is_refused(self):
+        self.flags(auth_strategy='noauth2', group='api')
+        error = self.assertRaises(exception.InvalidConfiguration,
+                                  self._pipeline,
+                                  keystone=_PIPELINES['keystone'])
+        self.assertIn('api-paste.ini has no noauth2 pipeline',
+                      error.format_message())
 
     def test_keystone_without_an_auth_plugin_is_refused(self):
         self.flags(auth_strategy='keystone', group='api')
         error = self.assertRaises(exception.InvalidConfiguration,
-                                  auth.pipeline_for_strategy, _Recorder(),
-                                  self.conf.conf)
+                                  self._pipeline)
         self.assertIn('[keystone_authtoken] has no auth_type',
                       error.format_message())
 
     def test_keystone_wires_auth_token(self):
         from keystonemiddleware import auth_token
         self.flags(auth_strategy='keystone', group='api')
-        self.assertRaises(exception.InvalidConfiguration,
-                          auth.pipeline_for_strategy, _Recorder(),
-                          self.conf.conf)
+        self.assertRaises(exception.InvalidConfiguration, self._pipeline)
         # NOTE: auth_token registered its options; it reads them from
         # nova's configuration. No token means 401 before any identity
         # server is asked.
         self.flags(auth_type='none',
                    www_authenticate_uri='http://127.0.0.1:1/identity',
                    group='keystone_authtoken')
-        app = auth.pipeline_for_strategy(_Recorder(), self.conf.conf)
-        self.assertIsInstance(app, auth_token.AuthProtocol)
         recorder = _Recorder()
-        app = auth.pipeline_for_strategy(recorder, self.conf.conf)
+        app = self._pipeline(recorder)
+        self.assertIsInstance(app, auth_token.AuthProtocol)
         resp = wsgi.Request.blank('/os-services').get_response(app)
         self.assertEqual(401, resp.status_int)
         self.assertIn('http://127.0.0.1:1/identity',

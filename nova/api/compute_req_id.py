@@ -1,0 +1,21 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The request id of the compute API, under nova's two header names."""
+
+from oslo_middleware import request_id
+
+
+class ComputeReqIdMiddleware(request_id.RequestId):
+    """``X-OpenStack-Request-Id`` and nova's ``X-Compute-Request-Id``."""
+
+    compat_headers = ['x-compute-request-id']
